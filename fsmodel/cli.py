@@ -1,0 +1,310 @@
+"""The ``fsmodel`` command.
+
+Exit codes: 0 every property holds (matrix: every cell has a verdict); 1 a violation was found;
+2 bad usage or bad input; 3 inconclusive (a resource limit was hit).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import registry
+from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
+from .engines.explicit import FINGERPRINT, check as explicit_check
+from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice
+from .render.text import render
+
+EXIT_HOLDS, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad usage: reported in one line, exit 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not argparse's usage dump
+        raise UsageError(message)
+
+
+def _bounds_args(p: argparse.ArgumentParser) -> None:
+    for name, (default, lo, hi, meaning) in BOUNDS.items():
+        p.add_argument(f"--{name}", type=int, metavar="N",
+                       help=f"{meaning} ({lo} to {hi}; the spec's default, else {default})")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fs", default="ext4", help="file-system variant on Linux (default ext4)")
+    p.add_argument("--disable", default="", metavar="LIST",
+                   help="environment behaviours to turn off: " + ",".join(ENVIRONMENT))
+    p.add_argument("--fpw", choices=("on", "off"), default="on",
+                   help="full_page_writes during recovery (default on)")
+    p.add_argument("--max-states", type=int, default=0, metavar="N",
+                   help="stop after N distinct states (verdict unknown, exit 3)")
+    p.add_argument("--max-seconds", type=float, default=0, metavar="S",
+                   help="stop after S seconds (verdict unknown, exit 3)")
+    _bounds_args(p)
+
+
+def build_parser() -> Parser:
+    top = Parser(prog="fsmodel", description="Model checker of fsync semantics.",
+                 epilog="exit codes: 0 holds, 1 violated, 2 bad usage or input, 3 inconclusive")
+    sub = top.add_subparsers(dest="cmd", required=True, parser_class=Parser)
+
+    c = sub.add_parser("check", help="check one spec under one OS policy")
+    c.add_argument("spec", help="a shipped spec id (see 'fsmodel list') or a spec file")
+    c.add_argument("--os", required=True, help="OS policy id")
+    c.add_argument("--property", help="check only this property")
+    c.add_argument("--json", action="store_true", help="print one JSON object")
+    c.add_argument("--trace-out", metavar="FILE", help="save the counterexample as ITF JSON")
+    _common(c)
+
+    m = sub.add_parser("matrix", help="verdicts of specs by policies, every trace written")
+    m.add_argument("--specs", default="", metavar="LIST", help="spec ids (default: all)")
+    m.add_argument("--os", default="", metavar="LIST", help="policy ids (default: all)")
+    m.add_argument("--json", action="store_true", help="print the grid as JSON")
+    m.add_argument("--out", metavar="DIR", help="write traces and a summary here")
+    m.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="cells checked in parallel (default: the number of cores)")
+    _common(m)
+
+    sub.add_parser("list", help="specs, policies, file systems, behaviours, properties")
+
+    b = sub.add_parser("bench", help="states per second and peak memory on a fixed config")
+    b.add_argument("--spec", default="pg-fdpass", help="spec (default pg-fdpass)")
+    b.add_argument("--os", default="linux-4.16", help="policy (default linux-4.16)")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list,
+                "bench": cmd_bench}[args.cmd](args)
+    except (UsageError, BadConfig, UnknownChoice, registry.BadSpec) as e:
+        print(f"fsmodel: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("fsmodel: interrupted", file=sys.stderr)
+        return 130
+
+
+# -- running one cell ------------------------------------------------------------------------
+def _bounds_from(args: argparse.Namespace) -> dict[str, int]:
+    return {k: getattr(args, k.replace("-", "_")) for k in BOUNDS
+            if getattr(args, k.replace("-", "_")) is not None}
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    disable = [d for d in args.disable.split(",") if d]
+    if args.max_states < 0 or args.max_seconds < 0:
+        raise UsageError("--max-states and --max-seconds take non-negative numbers")
+    return {"fs": args.fs, "disable": disable, "fpw": args.fpw == "on",
+            "bounds": _bounds_from(args), "max_states": args.max_states,
+            "max_seconds": args.max_seconds}
+
+
+def run_cell(spec_id: str, os_id: str, opts: dict[str, Any], prop: str | None = None,
+             progress: bool = True) -> dict[str, Any]:
+    """Check one spec under one policy; a plain dict (it crosses process boundaries)."""
+    entry = registry.find(spec_id)
+    cfg = make_config(os_id, opts["fs"], opts["disable"], opts["fpw"], opts["bounds"],
+                      getattr(entry, "bounds", {}))
+    spec = entry.build(cfg)
+    if prop is not None:
+        names = [p.name for p in spec.properties]
+        if prop not in names:
+            raise BadConfig(f"unknown property '{prop}' (choose from {', '.join(names)})")
+        spec.properties = [p for p in spec.properties if p.name == prop]
+    res = explicit_check(spec, opts["max_states"], opts["max_seconds"],
+                         sys.stderr if progress else None)
+    meta = {"os": cfg.policy.id, "fs": cfg.fs.id, "bounds": cfg.bounds,
+            "disabled": sorted(set(ENVIRONMENT) - cfg.environment),
+            "full_page_writes": cfg.fpw, "engine": "explicit"}
+    traces = {}
+    for name, t in res.traces.items():
+        t.meta.update(meta)
+        traces[name] = {"itf": t.to_itf(), "text": render(t), "length": t.length}
+    return {"spec": spec.name, **meta, "verdicts": res.verdicts, "traces": traces,
+            "states": res.states, "distinct": res.distinct, "depth": res.depth,
+            "seconds": round(res.seconds, 3), "complete": res.complete, "limit": res.limit}
+
+
+def _verdict(cell: dict[str, Any]) -> str:
+    vs = cell["verdicts"].values()
+    return "violated" if "violated" in vs else "unknown" if "unknown" in vs else "holds"
+
+
+def _exit(verdict: str) -> int:
+    return {"holds": EXIT_HOLDS, "violated": EXIT_VIOLATED, "unknown": EXIT_UNKNOWN}[verdict]
+
+
+# -- commands --------------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    cell = run_cell(args.spec, args.os, _options(args), args.property, progress=not args.json)
+    verdict = _verdict(cell)
+    first = next((n for n, v in cell["verdicts"].items() if v == "violated"), None)
+    if args.trace_out and first:
+        _save_traces(cell, Path(args.trace_out))
+    if args.json:
+        out = {"spec": cell["spec"], "os": cell["os"], "fs": cell["fs"], "engine": "explicit",
+               "verdict": verdict, "property": first, "properties": cell["verdicts"],
+               "states": cell["states"], "distinct": cell["distinct"], "depth": cell["depth"],
+               "seconds": cell["seconds"], "bounds": cell["bounds"],
+               "trace": cell["traces"][first]["itf"] if first else None}
+        print(json.dumps(out))
+        return _exit(verdict)
+    print(f"{cell['spec']} on {cell['os']} ({cell['fs']}), bounds "
+          + " ".join(f"{k}={v}" for k, v in cell["bounds"].items())
+          + (f", disabled: {','.join(cell['disabled'])}" if cell["disabled"] else ""))
+    for name, v in cell["verdicts"].items():
+        extra = f" ({cell['traces'][name]['length']} steps)" if v == "violated" else ""
+        print(f"  {name}: {v}{extra}")
+    print(f"  explored {cell['distinct']} distinct states ({cell['states']} generated), depth "
+          f"{cell['depth']}, {cell['seconds']} s; {FINGERPRINT}")
+    if cell["limit"]:
+        print(f"  stopped by {cell['limit']}: no verdict beyond the states explored")
+    elif verdict == "holds":
+        print("  holds within these bounds (the explicit engine proves nothing beyond them)")
+    for name, t in cell["traces"].items():
+        print()
+        print(t["text"], end="")
+    return _exit(verdict)
+
+
+def _save_traces(cell: dict[str, Any], path: Path) -> None:
+    names = [n for n, v in cell["verdicts"].items() if v == "violated"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for i, name in enumerate(names):
+        target = path if i == 0 else path.with_name(f"{path.name.split('.')[0]}.{name}.itf.json")
+        target.write_text(json.dumps(cell["traces"][name]["itf"], indent=1) + "\n")
+
+
+def _ids(text: str, choices: list[str], what: str) -> list[str]:
+    ids = [x for x in text.split(",") if x] or choices
+    return ids
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    specs = _ids(args.specs, list(registry.shipped()), "spec")
+    for s in specs:
+        registry.find(s)
+    policies = _ids(args.os, list(POLICIES), "policy")
+    opts = _options(args)
+    for p in policies:  # validate every choice before the long run starts
+        make_config(p, opts["fs"] if POLICIES.get(p) and POLICIES[p].linux else "ext4",
+                    opts["disable"], opts["fpw"], opts["bounds"])
+    if args.jobs < 1:
+        raise UsageError("--jobs takes a positive number")
+    jobs = [(s, p) for s in specs for p in policies]
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    start = time.monotonic()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {job: pool.submit(run_cell, job[0], job[1], _cell_opts(opts, job[1]), None,
+                                    False) for job in jobs}
+        for job in jobs:
+            cells[job] = futures[job].result()
+            c = cells[job]
+            print(f"fsmodel: {job[0]} on {job[1]}: {_cell_text(c)} "
+                  f"({c['distinct']} states, {c['seconds']} s)", file=sys.stderr, flush=True)
+    elapsed = time.monotonic() - start
+    table = _table(specs, policies, cells)
+    if args.out:
+        _write_matrix(Path(args.out), specs, policies, cells, table, elapsed)
+    if args.json:
+        print(json.dumps({"specs": specs, "os": policies, "seconds": round(elapsed, 1),
+                          "cells": [{k: v for k, v in c.items() if k != "traces"} |
+                                    {"lengths": {n: t["length"] for n, t in c["traces"].items()}}
+                                    for c in cells.values()]}))
+    else:
+        print(table, end="")
+        print(f"{len(cells)} cells in {elapsed:.1f} s")
+    unknown = any(_verdict(c) == "unknown" for c in cells.values())
+    return EXIT_UNKNOWN if unknown else EXIT_HOLDS
+
+
+def _cell_opts(opts: dict[str, Any], policy: str) -> dict[str, Any]:
+    """File-system variants apply to Linux policies; the others run on their own fs."""
+    return opts if POLICIES[policy].linux else opts | {"fs": "ext4"}
+
+
+def _cell_text(cell: dict[str, Any]) -> str:
+    parts = []
+    for name, v in cell["verdicts"].items():
+        parts.append(str(cell["traces"][name]["length"]) if v == "violated"
+                     else "ok" if v == "holds" else "?")
+    return "/".join(parts)
+
+
+def _table(specs: list[str], policies: list[str], cells: dict) -> str:
+    head = ["spec"] + policies
+    rows = [[s] + [_cell_text(cells[(s, p)]) for p in policies] for s in specs]
+    widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    fmt = lambda r: "| " + " | ".join(x.ljust(w) for x, w in zip(r, widths)) + " |"  # noqa: E731
+    lines = [fmt(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += [fmt(r) for r in rows]
+    legend = ("cell: one entry per property (pg specs: checkpoint-soundness/durability; "
+              "os-contract: fsync-honesty); a number is the length of the shortest "
+              "counterexample, ok = holds within the bounds, ? = inconclusive")
+    return "\n".join(lines) + "\n" + legend + "\n"
+
+
+def _write_matrix(out: Path, specs: list[str], policies: list[str], cells: dict, table: str,
+                  elapsed: float) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for (s, p), c in cells.items():
+        for name, t in c["traces"].items():
+            d = out / s
+            d.mkdir(exist_ok=True)
+            (d / f"{p}.{name}.itf.json").write_text(json.dumps(t["itf"], indent=1) + "\n")
+            (d / f"{p}.{name}.txt").write_text(t["text"])
+    (out / "summary.md").write_text(
+        "# fsmodel matrix\n\n" + table + f"\n{len(cells)} cells in {elapsed:.1f} s. "
+        "Traces: `<spec>/<os>.<property>.txt` and `.itf.json`.\n")
+    (out / "matrix.json").write_text(json.dumps(
+        [{k: v for k, v in c.items() if k != "traces"} for c in cells.values()], indent=1) + "\n")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    print("specs:")
+    for sid, s in registry.shipped().items():
+        print(f"  {sid:<16} {s.summary}")
+    print("policies (--os):")
+    for p in POLICIES.values():
+        alias = f" (also {', '.join(p.aliases)})" if p.aliases else ""
+        print(f"  {p.id:<16} {p.summary}{alias}")
+    print("file systems (--fs, Linux policies):")
+    for f in FILESYSTEMS.values():
+        print(f"  {f.id:<16} {f.summary}")
+    print("environment behaviours (--disable):")
+    for name, doc in ENVIRONMENT.items():
+        print(f"  {name:<16} {doc}")
+    print("properties:")
+    print("  checkpoint-soundness  a completed checkpoint's redo pointer is covered by the disk")
+    print("  durability            recovery finds every committed change (disk, cache or WAL)")
+    print("  fsync-honesty         (os-contract) fsync returning 0 means earlier writes on disk")
+    print("bounds:")
+    for name, (d, lo, hi, meaning) in BOUNDS.items():
+        print(f"  --{name:<14} {meaning} (default {d}, {lo} to {hi})")
+    return EXIT_HOLDS
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    opts = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {}, "max_states": 0,
+            "max_seconds": 0}
+    cell = run_cell(args.spec, args.os, opts, progress=False)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rate = cell["states"] / cell["seconds"] if cell["seconds"] else 0
+    print(f"bench: {cell['spec']} on {cell['os']}, bounds "
+          + " ".join(f"{k}={v}" for k, v in cell["bounds"].items()))
+    print(f"  {cell['distinct']} distinct states, {cell['states']} generated, depth "
+          f"{cell['depth']}, {cell['seconds']} s")
+    print(f"  {rate:,.0f} states/s generated, {cell['distinct'] / cell['seconds']:,.0f} "
+          f"distinct/s, peak RSS {peak:.0f} MiB")
+    return EXIT_HOLDS

@@ -1,0 +1,115 @@
+"""Compile a spec to Python source once, so the explicit engine never walks a tree per state.
+
+Every ground action becomes a block of one generated ``successors(s)`` function over tuple
+states: guards become ``if`` tests on ``s``, updates become assignments into a list copy ``t``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..lang.expr import Const, Expr, Local, Op, Var
+from ..lang.spec import Assign, Let, Require, Spec, Store
+
+_INFIX = {"+": "+", "-": "-", "*": "*", "//": "//", "%": "%", "==": "==", "!=": "!=",
+          "<": "<", "<=": "<=", ">": ">", ">=": ">=", "and": "and", "or": "or"}
+
+
+def py(e: Expr, src: str, prefix: str = "l") -> str:
+    """Python source for ``e`` reading state variables from the sequence named ``src``."""
+    if isinstance(e, Const):
+        return repr(e.value)
+    if isinstance(e, Var):
+        return f"{src}[{e.slot}]"
+    if isinstance(e, Local):
+        return f"{prefix}{e.index}"
+    assert isinstance(e, Op), e
+    a = [py(x, src, prefix) for x in e.args]
+    if e.op in _INFIX:
+        return f"({a[0]} {_INFIX[e.op]} {a[1]})"
+    if e.op == "not":
+        return f"(not {a[0]})"
+    if e.op == "neg":
+        return f"(-{a[0]})"
+    if e.op == "ite":
+        return f"({a[1]} if {a[0]} else {a[2]})"
+    if e.op == "index":
+        base = _contiguous(e.args[1:])
+        if base is not None:
+            return f"{src}[{base} + {a[0]}]"
+        return f"({', '.join(a[1:])},)[{a[0]}]"
+    raise ValueError(f"unknown operator {e.op}")
+
+
+def _contiguous(elems: tuple[Expr, ...]) -> int | None:
+    """The first slot if ``elems`` are state variables in consecutive slots."""
+    if not all(isinstance(x, Var) for x in elems):
+        return None
+    slots = [x.slot for x in elems]  # type: ignore[attr-defined]
+    return slots[0] if slots == list(range(slots[0], slots[0] + len(slots))) else None
+
+
+@dataclass
+class Compiled:
+    successors: Callable[[tuple], list[tuple[int, tuple]]]
+    violated: Callable[[tuple], tuple[int, ...]]
+    derived: Callable[[tuple], tuple]
+    source: str
+
+
+def compile_spec(spec: Spec) -> Compiled:
+    lines = ["def successors(s):", "    out = []"]
+    for ai, act in enumerate(spec.actions):
+        lines.append(f"    # {ai}: {act.label}")
+        lines.extend(_action_block(ai, act.program, act.nlocals))
+    lines.append("    return out")
+
+    lines.append("def violated(s):")
+    lines.append("    bad = ()")
+    for pi, prop in enumerate(spec.properties):
+        lines.append(f"    if not {py(prop.holds, 's')}: bad += ({pi},)")
+    lines.append("    return bad")
+
+    lines.append("def derived(s):")
+    body = ", ".join(py(e, "s") for e in spec.derived.values())
+    lines.append(f"    return ({body}{',' if body else ''})")
+
+    source = "\n".join(lines) + "\n"
+    ns: dict = {}
+    exec(compile(source, f"<fsmodel:{spec.name}>", "exec"), ns)  # noqa: S102 (generated code)
+    return Compiled(ns["successors"], ns["violated"], ns["derived"], source)
+
+
+def _action_block(ai: int, program: list, nlocals: int) -> list[str]:
+    out: list[str] = []
+    ind = "    "
+    src = "s"
+    pre = f"a{ai}_"
+    for ins in program:
+        if isinstance(ins, Require):
+            out.append(f"{ind}if {py(ins.cond, src, pre)}:")
+            ind += "    "
+            continue
+        if src == "s" and isinstance(ins, (Assign, Store)):
+            out.append(f"{ind}t = list(s)")
+            src = "t"
+        if isinstance(ins, Let):
+            value = py(ins.value, src, pre)
+            if ins.cond is not None:
+                value = f"({value} if {py(ins.cond, src, pre)} else 0)"
+            out.append(f"{ind}{pre}{ins.local.index} = {value}")
+        elif isinstance(ins, Assign):
+            stmt = f"t[{ins.var.slot}] = {py(ins.value, 't', pre)}"
+            out.append(f"{ind}{_guarded(ins.cond, stmt, pre)}")
+        elif isinstance(ins, Store):
+            base = _contiguous(ins.vars)
+            if base is None:
+                raise ValueError("a dynamic store needs an array of consecutive variables")
+            stmt = f"t[{base} + {py(ins.idx, 't', pre)}] = {py(ins.value, 't', pre)}"
+            out.append(f"{ind}{_guarded(ins.cond, stmt, pre)}")
+    out.append(f"{ind}out.append(({ai}, {'tuple(t)' if src == 't' else 's'}))")
+    return out
+
+
+def _guarded(cond: Expr | None, stmt: str, pre: str) -> str:
+    return stmt if cond is None else f"if {py(cond, 't', pre)}: {stmt}"

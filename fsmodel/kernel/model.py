@@ -1,0 +1,295 @@
+"""The kernel: page cache, write-back, error records, open file descriptions, crashes, faults.
+
+State (DOMAIN.md section 2), per file f and page p:
+  page[f][p]   absent / clean / dirty / invalid      cache[f][p]  version in the page cache
+  disk[f][p]   version on disk                        inode[f]     inode in memory
+  wb_err[f]    errseq_t of the mapping (or the pre-4.13 AS_EIO flag, or a sticky bit)
+  fault[f]     the device's state for this file's sectors
+and per open file description (``struct file``) in slot s of file f:
+  f_count[f][s]  references (fds in processes, in flight in a socket)
+  f_wb_err[f][s] the description's errseq cursor       f_sb_err[f][s] its syncfs cursor (5.8+)
+
+Operations (``open``, ``write``, ``fsync``, ...) append instructions to the caller's action, so a
+protocol's step "backend writes and registers the segment" is one atomic action, as in the code.
+The kernel's own nondeterminism (the fate of a failed page, the sample rule) is a parameter of
+the calling action, drawn from the policy's options.
+"""
+from __future__ import annotations
+
+from ..config import Config
+from ..lang.expr import FALSE, Expr, Local, Or, Var, VarArray, ite, lift
+from ..lang.spec import Bool, Enum, Int, Spec, Update
+from . import errseq
+from .policy import ERRSEQ, FLAG, INVALIDATE, KEEP, MARK_SEEN, REDIRTY, SYNC_ONLY, UNTIL_CLOSE
+
+ABSENT, CLEAN, DIRTY, INVALID = range(4)
+PAGE = Enum("absent", "clean", "dirty", "invalid")
+NO_FAULT, TRANSIENT, PERSISTENT, GONE = range(4)
+FAULT = Enum("none", "transient", "persistent", "gone")
+
+
+class Kernel:
+    """Kernel state of one file system holding ``files`` files of ``pages`` pages."""
+
+    def __init__(self, spec: Spec, cfg: Config, slots: int, holders: int) -> None:
+        self.cfg, self.pol, self.fs = cfg, cfg.kernel_policy, cfg.fs
+        self.F, self.P, self.S = cfg.bound("files"), cfg.bound("pages"), slots
+        self.NONE = slots  # the descriptor value meaning "not open"
+        self.wrap = cfg.bound("errseq-wrap")
+        W = cfg.bound("writes")
+        emax = errseq.largest(self.wrap) if self.pol.record == ERRSEQ else 1
+        F, P, S = self.F, self.P, self.S
+        self.page = spec.var("page", PAGE, ABSENT, (F, P))
+        self.cache = spec.var("cache", Int(0, W), 0, (F, P))
+        self.disk = spec.var("disk", Int(0, W), 0, (F, P))
+        self.inode = spec.var("inode", Bool(), False, (F,))
+        self.err = spec.var("wb_err", Int(0, emax), 0, (F,))
+        self.fault = spec.var("fault", FAULT, NO_FAULT, (F,))
+        self.faults = spec.var("faults_started", Int(0, cfg.bound("faults")), 0)
+        self.ref = spec.var("f_count", Int(0, holders), 0, (F, S))
+        self.cur = spec.var("f_wb_err", Int(0, emax), 0, (F, S))
+        self.sb = self.sbcur = None
+        if self.pol.syncfs_reports:
+            self.sb = spec.var("s_wb_err", Int(0, emax), 0)
+            self.sbcur = spec.var("f_sb_err", Int(0, emax), 0, (F, S))
+        self.sample_rules = self.pol.sample or (MARK_SEEN,)
+        self.bg_fates, self.sync_fates = self.pol.bg_fates, self.pol.sync_fates
+
+    # -- views -----------------------------------------------------------------------------
+    def cached(self, f: int, p: int) -> Expr:
+        return (self.page[f][p] == CLEAN) | (self.page[f][p] == DIRTY)
+
+    def read(self, f: int, p: int) -> Expr:
+        """The version a read() returns: the page cache if it holds the page, else the disk."""
+        return ite(self.cached(f, p), self.cache[f][p], self.disk[f][p])
+
+    def dirty(self, f: int) -> Expr:
+        return Or(self.page[f][p] == DIRTY for p in range(self.P))
+
+    def referenced(self, f: int) -> Expr:
+        return Or(self.ref[f][s] > 0 for s in range(self.S))
+
+    def free_slot(self, f: int) -> Expr:
+        out: Expr = lift(self.NONE)
+        for s in reversed(range(self.S)):
+            out = ite(self.ref[f][s] == 0, s, out)
+        return out
+
+    # -- system calls ----------------------------------------------------------------------
+    def open(self, u: Update, f: int, rule: str) -> Local:
+        """open(): a new description whose cursor samples the mapping's errseq_t (section 3)."""
+        s = u.let(self.free_slot(f))
+        u[self.inode[f]] = True
+        u.store(self.ref[f], s, 1)
+        if self.pol.record == ERRSEQ:
+            if rule == MARK_SEEN:  # 4.13/4.15 errseq_sample marks the error SEEN (#1, #14)
+                u[self.err[f]] = errseq.mark_seen(self.err[f])
+                u.store(self.cur[f], s, self.err[f])
+            else:                  # b4678df184b3: 0 if unseen, so someone still reports it
+                u.store(self.cur[f], s, errseq.sample_unseen_zero(self.err[f]))
+        if self.sb is not None:    # 735e4ae5ba28: f_sb_err = errseq_sample(&sb->s_wb_err)
+            u.store(self.sbcur[f], s, errseq.sample_unseen_zero(self.sb))
+        return s
+
+    def open_into(self, u: Update, holder: Var, f: int, rule: str) -> None:
+        """open() storing the new description in the process's descriptor variable."""
+        u[holder] = self.open(u, f, rule)
+
+    def dup(self, u: Update, f: int, s: Expr) -> None:
+        """dup() or SCM_RIGHTS: another reference to the same description, same cursor (#53)."""
+        u.store(self.ref[f], s, self.ref[f][s] + 1)
+
+    def write(self, u: Update, f: int, p: int, version: Expr) -> None:
+        """write(): the new content is in the page cache, dirty (section 2)."""
+        u[self.page[f][p]] = DIRTY
+        u[self.cache[f][p]] = version
+
+    def fsync(self, u: Update, f: int, s: Expr, fate: str) -> Local:
+        """fsync() / fdatasync() / msync(MS_SYNC) on description s: true if it reports EIO."""
+        if self.fs.journal_data:
+            return self._fsync_journal(u, f, s)
+        failed = self.flush(u, f, fate)
+        if self.pol.record == ERRSEQ:    # file_check_and_advance_wb_err (mm/filemap.c)
+            err: Expr = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        elif self.pol.record == FLAG:    # filemap_check_errors: test_and_clear AS_EIO (wiki)
+            err = u.let(self.err[f] == 1)
+            u[self.err[f]] = 0
+        elif self.pol.record == UNTIL_CLOSE:  # OpenBSD: keeps failing until last close (wiki)
+            err = self.err[f] == 1
+        else:                            # BSD buffer cache: only this call's own failure
+            err = failed
+        return u.let(err | (self.fault[f] == GONE))  # ENODEV: every later fsync fails (#14)
+
+    def sync_file_range(self, u: Update, f: int, fate: str) -> None:
+        """sync_file_range(SYNC_FILE_RANGE_WRITE): starts write-back, consumes nothing (#26)."""
+        self.flush(u, f, fate)
+
+    def syncfs(self, u: Update, s_file: int, s: Expr, fate: str) -> Expr:
+        """syncfs(): write every file; errors only through the superblock errseq from 5.8."""
+        for f in range(self.F):
+            self.flush(u, f, fate)
+        if self.sb is None:
+            return FALSE                 # before 5.8 syncfs returns no file-level errors (#1)
+        return self.check_and_advance(u, self.sb, self.sbcur[s_file], s)
+
+    def close(self, u: Update, f: int, s: Expr, fate: str) -> Expr:
+        """close(): drop a reference; on NFS the close flushes and reports (#1, #23)."""
+        err: Expr = FALSE
+        if self.fs.close_flushes:
+            self.flush(u, f, fate)
+            err = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        u.store(self.ref[f], s, self.ref[f][s] - 1)
+        with u.when(self.ref[f][s] == 0):  # the description is freed: its cursors go too
+            u.store(self.cur[f], s, 0)
+            if self.sbcur is not None:
+                u.store(self.sbcur[f], s, 0)
+        if self.pol.record == UNTIL_CLOSE:
+            with u.when(~self.referenced(f)):
+                u[self.err[f]] = 0
+        return err
+
+    # -- write-back ------------------------------------------------------------------------
+    def flush(self, u: Update, f: int, fate: str) -> Local:
+        """Write every dirty page of f (each may fail); true if one failed."""
+        failed = u.let(self.dirty(f) & (self.fault[f] != NO_FAULT))
+        for p in range(self.P):
+            with u.when(self.page[f][p] == DIRTY):
+                self.writeback_page(u, f, p, fate)
+        return failed
+
+    def writeback_page(self, u: Update, f: int, p: int, fate: str) -> None:
+        """Write one dirty page: the disk gets it, or the failure follows the policy."""
+        with u.when(self.fault[f] == NO_FAULT):
+            u[self.disk[f][p]] = self.cache[f][p]
+            u[self.page[f][p]] = CLEAN
+        with u.when(self.fault[f] != NO_FAULT):
+            if self.pol.gone_drops:      # FreeBSD 11.1+: dropped once the device is gone (wiki)
+                with u.when(self.fault[f] == GONE):
+                    self._fail(u, f, p, INVALIDATE)
+                with u.when(self.fault[f] != GONE):
+                    self._fail(u, f, p, fate)
+            else:
+                self._fail(u, f, p, fate)
+
+    def _fail(self, u: Update, f: int, p: int, fate: str) -> None:
+        if fate == KEEP:                 # ext4: clean, content kept until evicted (#1, ATC20)
+            u[self.page[f][p]] = CLEAN
+        elif fate == INVALIDATE:         # NetBSD, XFS per #1, Btrfs: re-read gives the disk
+            u[self.page[f][p]] = INVALID
+            u[self.cache[f][p]] = 0
+        else:
+            assert fate == REDIRTY       # FreeBSD, strict POSIX: stays dirty, retried
+        self.record_error(u, f)
+
+    def record_error(self, u: Update, f: int) -> None:
+        if self.pol.record == ERRSEQ:    # mapping_set_error -> errseq_set (lib/errseq.c)
+            u[self.err[f]] = errseq.set_error(self.err[f], self.wrap)
+            if self.sb is not None:      # 5.8: also the superblock's s_wb_err
+                u[self.sb] = errseq.set_error(self.sb, self.wrap)
+        elif self.pol.record in (FLAG, UNTIL_CLOSE):
+            u[self.err[f]] = 1
+        else:
+            assert self.pol.record == SYNC_ONLY
+
+    def check_and_advance(self, u: Update, value: Expr, cursors, s: Expr) -> Local:
+        """errseq_check_and_advance(): report if the value moved past this cursor, mark SEEN."""
+        moved = u.let(value != cursors[s])
+        with u.when(moved):
+            u[value] = errseq.mark_seen(value)
+            u.store(cursors, s, value)
+        return moved
+
+    def _fsync_journal(self, u: Update, f: int, s: Expr) -> Local:
+        """ext4 data=journal (ATC20): the data reaches the journal and fsync returns 0; the
+        failing in-place write sets the error that a later fsync reports."""
+        failing = u.let(self.dirty(f) & (self.fault[f] != NO_FAULT))
+        for p in range(self.P):
+            with u.when(self.page[f][p] == DIRTY):
+                u[self.disk[f][p]] = self.cache[f][p]
+                u[self.page[f][p]] = CLEAN
+        err = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        with u.when(failing):
+            self.record_error(u, f)
+        return err
+
+    # -- crashes and the environment -------------------------------------------------------
+    def crash(self, u: Update) -> None:
+        """OS crash or power loss: the cache, descriptions and error state are lost (section 2)."""
+        for f in range(self.F):
+            for p in range(self.P):
+                u[self.page[f][p]] = ABSENT
+                u[self.cache[f][p]] = 0
+            u[self.inode[f]] = False
+            u[self.err[f]] = 0
+            for s in range(self.S):
+                u[self.ref[f][s]] = 0
+                u[self.cur[f][s]] = 0
+                if self.sbcur is not None:
+                    u[self.sbcur[f][s]] = 0
+        if self.sb is not None:
+            u[self.sb] = 0
+
+    def declare_environment(self, spec: Spec) -> None:
+        F, P, cfg = range(self.F), range(self.P), self.cfg
+
+        @spec.action("writeback", actor="kernel", f=F, p=P, fate=self.bg_fates)
+        def _(u: Update, f: int, p: int, fate: str) -> None:
+            """Background write-back of one dirty page (section 2)."""
+            u.require(self.page[f][p] == DIRTY)
+            self.writeback_page(u, f, p, fate)
+
+        if cfg.on("eviction"):
+            @spec.action("evict_page", actor="kernel", f=F, p=P)
+            def _(u: Update, f: int, p: int) -> None:
+                """Memory pressure drops a clean page; a read then gets the disk (section 2)."""
+                u.require((self.page[f][p] == CLEAN) | (self.page[f][p] == INVALID))
+                u[self.page[f][p]] = ABSENT
+                u[self.cache[f][p]] = 0
+
+            @spec.action("evict_inode", actor="kernel", f=F)
+            def _(u: Update, f: int) -> None:
+                """An unreferenced inode with no dirty page is evicted and its error forgotten
+                (wiki; the PostgreSQL commit message quoted in #71)."""
+                u.require(self.inode[f], ~self.referenced(f), ~self.dirty(f))
+                u[self.inode[f]] = False
+                u[self.err[f]] = 0
+                for p in range(self.P):
+                    u[self.page[f][p]] = ABSENT
+                    u[self.cache[f][p]] = 0
+
+        if cfg.on("faults") and cfg.bound("faults") > 0:
+            @spec.action("fault", actor="disk", f=F, kind=FAULT.labels[1:])
+            def _(u: Update, f: int, kind: str) -> None:
+                """The device starts failing writes to this file's sectors (section 2)."""
+                u.require(self.fault[f] == NO_FAULT, self.faults < cfg.bound("faults"))
+                u[self.fault[f]] = FAULT.labels.index(kind)
+                u[self.faults] = self.faults + 1
+
+            @spec.action("heal", actor="disk", f=F)
+            def _(u: Update, f: int) -> None:
+                """A transient fault ends: later writes succeed (section 2)."""
+                u.require(self.fault[f] == TRANSIENT)
+                u[self.fault[f]] = NO_FAULT
+
+    def declare_other_process(self, spec: Spec, fds: VarArray) -> None:
+        """A process outside the application that opens, fsyncs and closes its files (T4)."""
+        F = range(self.F)
+
+        @spec.action("other_open", actor="other", f=F, rule=self.sample_rules)
+        def _(u: Update, f: int, rule: str) -> None:
+            """Another process (a backup tool, sync(1)) opens the file."""
+            u.require(fds[f] == self.NONE)
+            self.open_into(u, fds[f], f, rule)
+
+        @spec.action("other_fsync", actor="other", f=F, fate=self.sync_fates)
+        def _(u: Update, f: int, fate: str) -> None:
+            """It calls fsync and so consumes the error for its description (#53)."""
+            u.require(fds[f] != self.NONE)
+            self.fsync(u, f, fds[f], fate)
+
+        @spec.action("other_close", actor="other", f=F, fate=self.sync_fates)
+        def _(u: Update, f: int, fate: str) -> None:
+            """It closes the file."""
+            u.require(fds[f] != self.NONE)
+            self.close(u, f, fds[f], fate)
+            u[fds[f]] = self.NONE

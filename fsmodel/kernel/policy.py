@@ -1,0 +1,163 @@
+"""OS and file-system policies as data: one entry per row of DOMAIN.md section 4.
+
+A policy says what a failed write-back does to the page, how the error is remembered, and how
+a new description samples it.  Where a source leaves a choice open, the entry lists every
+option and the model explores them all (a parameter of the kernel's actions).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+# What happens to a page whose write-back failed.
+KEEP = "keep"              # marked clean, new content kept in memory until evicted (ext4)
+INVALIDATE = "invalidate"  # content dropped; a read goes back to the old disk data
+REDIRTY = "redirty"        # stays dirty and is retried by the next write-back or fsync
+
+# How the error is remembered for fsync.
+FLAG = "flag"              # pre-4.13 AS_EIO: one bit per file, test-and-cleared by the first checker
+ERRSEQ = "errseq"          # 4.13+: errseq_t in the mapping, one cursor per open file description
+SYNC_ONLY = "sync-only"    # only the fsync whose own write failed reports it (BSD buffer cache)
+UNTIL_CLOSE = "until-close"  # every fsync fails until the last reference to the file is closed
+
+# errseq_sample() at open().
+MARK_SEEN = "mark-seen"    # 4.13, 4.15: returns the value and marks it SEEN
+UNSEEN_ZERO = "unseen-zero"  # 4.14 stable, 4.16+: returns 0 if the error is not yet SEEN
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    summary: str
+    sources: tuple[str, ...]
+    record: str
+    bg_fates: tuple[str, ...]           # fate of a page whose background write-back failed
+    sync_fates: tuple[str, ...]         # fate of a page whose fsync-provoked write-back failed
+    sample: tuple[str, ...] = ()        # errseq sample rules (errseq policies only)
+    syncfs_reports: bool = False        # syncfs reports through a per-superblock errseq (5.8+)
+    has_syncfs: bool = False
+    gone_drops: bool = False            # dirty pages are dropped once the device is gone
+    uncertain: str = ""                 # what the sources leave open, and how it is modelled
+    aliases: tuple[str, ...] = ()
+    linux: bool = False
+
+
+@dataclass(frozen=True)
+class FileSystem:
+    id: str
+    summary: str
+    sources: tuple[str, ...]
+    fates: tuple[str, ...] | None = None  # overrides the policy's fate of a failed page
+    close_flushes: bool = False           # close() writes dirty pages and reports (NFS)
+    journal_data: bool = False            # fsync puts data in the journal and returns 0
+    uncertain: str = ""
+
+
+_LINUX_COMMON = dict(record=ERRSEQ, bg_fates=(KEEP,), sync_fates=(KEEP,), has_syncfs=True,
+                     linux=True)
+
+POLICIES: dict[str, Policy] = {p.id: p for p in [
+    Policy("linux-4.12", "Linux before 4.13: one AS_EIO flag per file, first checker clears it",
+           ("wiki: 'Linux < 4.13: fsync() errors can be lost in various ways'", "#1"),
+           record=FLAG, bg_fates=(KEEP,), sync_fates=(KEEP,), has_syncfs=True, linux=True,
+           uncertain="the wiki says memory pressure can also lose the flag; modelled only "
+                     "through inode eviction"),
+    Policy("linux-4.13", "Linux 4.13 and 4.15: errseq_t, open() samples the error as SEEN",
+           ("wiki: 'Linux 4.13 and 4.15'", "#1", "#14", "kernel 5660e13d2fd6"),
+           sample=(MARK_SEEN,), **_LINUX_COMMON),
+    Policy("linux-4.16", "Linux 4.14 stable and 4.16+: unseen errors reported once to a new opener",
+           ("wiki: 'Linux 4.14 and Linux >= 4.16'", "#53", "#28",
+            "kernel b4678df184b3 'errseq: Always report a writeback error once'"),
+           sample=(UNSEEN_ZERO,), **_LINUX_COMMON,
+           uncertain="the wiki says >= 4.16, #53 says 4.17: the sample rule is what is modelled"),
+    Policy("linux-5.8", "Linux 5.8+: as 4.16, plus a per-superblock errseq reported by syncfs",
+           ("kernel 735e4ae5ba28 'vfs: track per-sb writeback errors and report them to syncfs'",
+            "#1 (syncfs returns no file-level errors before)"),
+           sample=(UNSEEN_ZERO,), syncfs_reports=True, **_LINUX_COMMON),
+    Policy("freebsd", "FreeBSD (UFS): failed buffers stay dirty and are retried; dropped when "
+                      "the device is gone (11.1+)",
+           ("wiki: 'FreeBSD: buffers remain dirty'", "#71"),
+           record=SYNC_ONLY, bg_fates=(REDIRTY,), sync_fates=(REDIRTY,), gone_drops=True),
+    Policy("netbsd", "NetBSD, old OpenBSD, macOS: failed buffers invalidated, error not kept",
+           ("wiki: 'NetBSD: buffers are invalidated'", "wiki: 'Darwin/macOS ... similar to NetBSD'",
+            "wiki: 'OpenBSD: buffers are invalidated, code similar to NetBSD'"),
+           record=SYNC_ONLY, bg_fates=(INVALIDATE,), sync_fates=(INVALIDATE,),
+           aliases=("openbsd-old", "darwin"),
+           uncertain="'a later fsync may return success' (wiki): modelled as: only the fsync "
+                     "whose own write failed reports the error"),
+    Policy("openbsd", "OpenBSD (new): fsync keeps failing until every reference is closed",
+           ("wiki: man page 'future calls will continue failing until all references to the "
+            "file are closed'",),
+           record=UNTIL_CLOSE, bg_fates=(KEEP, INVALIDATE, REDIRTY),
+           sync_fates=(KEEP, INVALIDATE, REDIRTY),
+           uncertain="the fate of the failed buffer is 'analysis needed' (wiki): every fate is "
+                     "explored"),
+    Policy("illumos", "Illumos: async write-back retried (stays dirty); fsync-provoked failure "
+                      "unknown",
+           ("wiki: 'Illumos: writes are retried, at least in the case of asynchronous "
+            "write-back'",),
+           record=SYNC_ONLY, bg_fates=(REDIRTY,), sync_fates=(REDIRTY, KEEP, INVALIDATE),
+           uncertain="whether a failure provoked by fsync leaves buffers dirty is unknown "
+                     "(wiki): every fate is explored for it"),
+    Policy("posix-strict", "The strict reading PostgreSQL assumed: failed pages stay dirty, "
+                           "fsync fails until they are written",
+           ("#1 'postgres assumed that any IO error would be reported at fsync time, and that "
+            "the error would be reported until resolved'",),
+           record=SYNC_ONLY, bg_fates=(REDIRTY,), sync_fates=(REDIRTY,)),
+    Policy("adversarial", "Unknown OS (AIX, HP-UX, Windows): any fate and any sample rule at "
+                          "each failure",
+           ("wiki: 'AIX: unknown', 'HPUX: unknown', 'Windows: unknown'",),
+           record=ERRSEQ, bg_fates=(KEEP, INVALIDATE, REDIRTY),
+           sync_fates=(KEEP, INVALIDATE, REDIRTY), sample=(MARK_SEEN, UNSEEN_ZERO),
+           has_syncfs=True, linux=True,
+           uncertain="error records are errseq_t with either sample rule per open; the flag "
+                     "and until-close records are not combined with it"),
+]}
+
+FILESYSTEMS: dict[str, FileSystem] = {f.id: f for f in [
+    FileSystem("ext4", "ext4 data=ordered: failed page clean, new content kept until evicted",
+               ("#1", "ATC20")),
+    FileSystem("ext4-journal", "ext4 data=journal: fsync returns 0 (data in the journal); the "
+                               "write-back error surfaces on a later fsync",
+               ("ATC20",), journal_data=True,
+               uncertain="modelled as: the journal makes the page durable at fsync; the failed "
+                         "in-place write sets the error for the next fsync"),
+    FileSystem("xfs", "XFS as measured: new content kept, as on ext4", ("ATC20",), fates=(KEEP,)),
+    FileSystem("xfs-invalidate", "XFS as #1 believed: failed page invalidated and re-read",
+               ("#1",), fates=(INVALIDATE,)),
+    FileSystem("btrfs", "Btrfs: dirty pages dropped, reverted to the disk state",
+               ("ATC20",), fates=(INVALIDATE,),
+               uncertain="size and block-map reversion are not modelled, only the content"),
+    FileSystem("nfs", "NFS: close() flushes and reports; a later fsync does not report it again",
+               ("#1", "#23", "#71"), close_flushes=True),
+]}
+
+
+class UnknownChoice(ValueError):
+    """A user named a policy or file system that does not exist."""
+
+
+def lookup_policy(name: str) -> Policy:
+    for p in POLICIES.values():
+        if name == p.id or name in p.aliases:
+            return p
+    raise UnknownChoice(f"unknown OS policy '{name}' (choose from {', '.join(policy_names())})")
+
+
+def policy_names() -> list[str]:
+    return [n for p in POLICIES.values() for n in (p.id, *p.aliases)]
+
+
+def lookup_fs(name: str, policy: Policy) -> FileSystem:
+    if name not in FILESYSTEMS:
+        raise UnknownChoice(f"unknown file system '{name}' (choose from {', '.join(FILESYSTEMS)})")
+    if name != "ext4" and not policy.linux:
+        raise UnknownChoice(f"file system '{name}' is a Linux variant; policy '{policy.id}' "
+                            "takes no --fs")
+    return FILESYSTEMS[name]
+
+
+def effective(policy: Policy, fs: FileSystem) -> Policy:
+    """The policy with the file system's fate of a failed page applied."""
+    if fs.fates is None:
+        return policy
+    return replace(policy, bg_fates=fs.fates, sync_fates=fs.fates)

@@ -1,0 +1,257 @@
+"""Specs: finite state variables, guarded actions with parameters, invariants.
+
+An action is written like a TLA+ action, read top to bottom like a PlusCal label:
+
+    @spec.action("writeback", actor="kernel", f=FILES, p=PAGES)
+    def _(u, f, p):
+        u.require(page[f][p] == DIRTY)          # the guard
+        u[disk[f][p]] = cache[f][p]             # the updates, in order
+        u[page[f][p]] = CLEAN
+
+A variable read means its value at that point of the action (after the updates above it);
+``u.let`` snapshots a value, ``u.when`` guards a block of updates.  Parameters range over
+finite domains and are grounded when the spec is built, so engines see only ground actions.
+"""
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
+
+from .expr import FALSE, Const, Expr, ExprLike, Local, Var, VarArray, And, lift
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values a variable takes: ``bool``, ``int`` in [lo, hi], or an enum of labels."""
+    kind: str
+    lo: int = 0
+    hi: int = 1
+    labels: tuple[str, ...] = ()
+    none: int | None = None  # a value that means "nothing" (a closed descriptor), shown "-"
+
+    def show(self, v: int | bool, text: bool = True) -> Any:
+        """The value as a person reads it (``text``) or as ITF stores it."""
+        if self.kind == "bool":
+            return bool(v)
+        if self.kind == "enum":
+            return self.labels[v]
+        return "-" if text and v == self.none else int(v)
+
+
+def Bool() -> Domain:
+    return Domain("bool")
+
+
+def Int(lo: int, hi: int) -> Domain:
+    if hi < lo:
+        raise ValueError(f"empty integer range [{lo}, {hi}]")
+    return Domain("int", lo, hi)
+
+
+def Slot(none: int) -> Domain:
+    """An index into a pool of ``none`` slots, or ``none`` for "not open"."""
+    return Domain("int", 0, none, none=none)
+
+
+def Enum(*labels: str) -> Domain:
+    return Domain("enum", 0, len(labels) - 1, labels)
+
+
+# Instructions of an action's program (consumed by every engine).
+@dataclass(frozen=True)
+class Require:
+    cond: Expr
+
+
+@dataclass(frozen=True)
+class Let:
+    """Bind a local; inside a when() block it is evaluated only if the block runs (else 0)."""
+    local: Local
+    value: Expr
+    cond: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Assign:
+    var: Var
+    value: Expr
+    cond: Expr | None  # None: unconditional
+
+
+@dataclass(frozen=True)
+class Store:
+    """``vars[idx] := value`` for a dynamic index."""
+    vars: tuple[Var, ...]
+    idx: Expr
+    value: Expr
+    cond: Expr | None
+
+
+Instr = Require | Let | Assign | Store
+
+
+class Update:
+    """The builder an action body writes into."""
+
+    def __init__(self) -> None:
+        self.program: list[Instr] = []
+        self.nlocals = 0
+        self._conds: list[Expr] = []
+
+    def require(self, *conds: ExprLike) -> None:
+        c = And(*conds)
+        if self._conds:
+            raise ValueError("require() inside when(): state the guard before the branches")
+        self.program.append(Require(c))
+
+    def let(self, value: ExprLike) -> Local:
+        loc = Local(self.nlocals)
+        self.nlocals += 1
+        self.program.append(Let(loc, lift(value), self._cond()))
+        return loc
+
+    def __setitem__(self, var: Var, value: ExprLike) -> None:
+        if not isinstance(var, Var):
+            raise TypeError(f"only a state variable can be assigned, not {var!r}")
+        self.program.append(Assign(var, lift(value), self._cond()))
+
+    def store(self, arr: VarArray, idx: ExprLike, value: ExprLike) -> None:
+        idx = lift(idx)
+        if isinstance(idx, Const):
+            self[arr[idx.value]] = value
+            return
+        self.program.append(Store(tuple(arr.items), idx, lift(value), self._cond()))
+
+    @contextmanager
+    def when(self, cond: ExprLike) -> Iterator[Expr]:
+        """Updates in the block happen only if ``cond`` held on entering it."""
+        c = lift(cond)
+        c = c if isinstance(c, (Const, Local)) else self.let(c)
+        self._conds.append(c)
+        try:
+            yield c
+        finally:
+            self._conds.pop()
+
+    def _cond(self) -> Expr | None:
+        return And(*self._conds) if self._conds else None
+
+
+@dataclass
+class Action:
+    """A ground action: a name, the parameter values, who performs it, and its program."""
+    name: str
+    params: dict[str, Any]
+    actor: str
+    program: list[Instr]
+    nlocals: int
+    doc: str = ""
+    shown: tuple[str, ...] = ()  # parameters with more than one value (the others say nothing)
+
+    @property
+    def label(self) -> str:
+        args = ", ".join(f"{k}={self.params[k]}" for k in self.shown)
+        return f"{self.name}({args})" if args else self.name
+
+
+@dataclass
+class Property:
+    name: str
+    doc: str
+    holds: Expr  # an invariant: must hold in every reachable state
+
+
+@dataclass
+class VarInfo:
+    var: Var
+    domain: Domain
+    init: int | bool
+    array: str  # the array it belongs to (its own name for a scalar)
+
+
+class Spec:
+    """A finite transition system: variables, an initial state, ground actions, invariants."""
+
+    def __init__(self, name: str, doc: str = "") -> None:
+        self.name, self.doc = name, doc
+        self.vars: list[VarInfo] = []
+        self.arrays: dict[str, VarArray | Var] = {}
+        self.actions: list[Action] = []
+        self.properties: list[Property] = []
+        self.derived: dict[str, Expr] = {}
+        self.meta: dict[str, Any] = {}
+        self._canonical: list[Callable[[Update], None]] = []
+
+    # -- variables ------------------------------------------------------------------------
+    def var(self, name: str, domain: Domain, init: int | bool = 0,
+            shape: Sequence[int] = ()) -> Any:
+        """Declare a variable or an array of them (``shape`` gives the dimensions)."""
+        if name in self.arrays:
+            raise ValueError(f"variable {name} declared twice")
+
+        def make(prefix: str, dims: Sequence[int]) -> Any:
+            if not dims:
+                v = Var(len(self.vars), prefix)
+                self.vars.append(VarInfo(v, domain, init, name))
+                return v
+            return VarArray(prefix, [make(f"{prefix}[{i}]", dims[1:]) for i in range(dims[0])])
+
+        out = make(name, tuple(shape))
+        self.arrays[name] = out
+        return out
+
+    @property
+    def init_state(self) -> tuple:
+        return tuple(v.init for v in self.vars)
+
+    # -- actions ---------------------------------------------------------------------------
+    def action(self, name: str, actor: str = "", **params: Sequence[Any]) -> Callable:
+        """Decorator: ground ``fn(u, **params)`` over every combination of parameter values.
+
+        ``actor`` may name parameters in braces, e.g. ``"backend{b}"``.  A combination whose
+        guard is constantly false is dropped.
+        """
+        def deco(fn: Callable[..., None]) -> Callable[..., None]:
+            keys = list(params)
+            shown = tuple(k for k in keys if len(list(params[k])) > 1)
+            for values in itertools.product(*(list(params[k]) for k in keys)):
+                binding = dict(zip(keys, values))
+                u = Update()
+                fn(u, **binding)
+                for canon in self._canonical:
+                    canon(u)
+                if any(isinstance(i, Require) and i.cond is FALSE for i in u.program):
+                    continue
+                self.actions.append(Action(name, binding, actor.format(**binding), u.program,
+                                           u.nlocals, (fn.__doc__ or "").strip(), shown))
+            return fn
+        return deco
+
+    def canonical(self, fn: Callable[[Update], None]) -> Callable[[Update], None]:
+        """Updates appended to every action declared after this, to reset values nobody can
+        observe any more (the cursor of a closed description): fewer states, same behaviours."""
+        self._canonical.append(fn)
+        return fn
+
+    # -- properties and views --------------------------------------------------------------
+    def invariant(self, name: str, doc: str, holds: ExprLike) -> None:
+        self.properties.append(Property(name, doc, lift(holds)))
+
+    def derive(self, name: str, value: ExprLike) -> None:
+        """A named expression shown beside the trace (it explains, it does not constrain)."""
+        self.derived[name] = lift(value)
+
+    def show(self, state: Sequence[int]) -> dict[str, Any]:
+        """A state as nested JSON values keyed by array name (ITF's shape)."""
+        out: dict[str, Any] = {}
+
+        def build(x: Any) -> Any:
+            if isinstance(x, VarArray):
+                return [build(i) for i in x.items]
+            return self.vars[x.slot].domain.show(state[x.slot], text=False)
+
+        for name, arr in self.arrays.items():
+            out[name] = build(arr)
+        return out

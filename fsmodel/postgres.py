@@ -1,0 +1,452 @@
+"""PostgreSQL's write, fsync-request, checkpoint and recovery protocol (DOMAIN.md section 5).
+
+One model; the shipped specs in ``specs/`` are its variants and state only what differs
+(what an fsync failure does, how descriptors reach the checkpointer, whether close() is
+checked).  Processes: backends (writing buffers, with the descriptor cache closing and
+reopening files), the checkpointer, a third-party process, and the crash and recovery steps.
+
+Abstraction: a page's content is the number of committed changes it holds (its version).
+``ver[f][p]`` is the latest committed version (WAL is flushed at commit, before any data
+write: log before data, xlog.c).  A completed checkpoint records the versions at its redo
+pointer in ``ckpt``; WAL before it is recycled, so only changes after ``ckpt`` can be replayed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Config
+from .kernel.model import Kernel
+from .lang.expr import FALSE, And, Expr, Or, count, ite
+from .lang.spec import Bool, Enum, Int, Slot, Spec, Update
+
+FORGET, RETRY, PANIC = "forget", "retry", "panic"
+FIRST, OLDEST = "first", "oldest"
+IDLE, ABSORB, SYNC = range(3)
+RUNNING, REPLAY, END_CKPT = range(3)
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A variant of the protocol: what the shipped spec files declare."""
+    id: str
+    summary: str
+    sources: tuple[str, ...]
+    on_fsync_error: str                      # FORGET, RETRY or PANIC
+    fd_passing: str | None = None            # None (fd.c's cache), FIRST or OLDEST
+    check_close: bool = False                # close() failure of a data file is PANIC
+    init_sync: bool = True                   # SyncDataDirectory before crash recovery
+    bounds: dict[str, int] = field(default_factory=dict)
+
+    def build(self, cfg: Config) -> Spec:
+        return PgModel(self, cfg).spec
+
+
+class PgModel:
+    def __init__(self, proto: Protocol, cfg: Config) -> None:
+        self.proto, self.cfg = proto, cfg
+        spec = self.spec = Spec(proto.id, proto.summary)
+        b = cfg.bound
+        F, P, B, Q, W = b("files"), b("pages"), b("backends"), b("queue"), b("writes")
+        self.F, self.P, self.B, self.Q = F, P, B, Q
+        passing = proto.fd_passing is not None
+        # Descriptions of one file that can be open at once: one per backend, the
+        # checkpointer's, the third party's, and those in flight in the socket.
+        slots = B + 2 + (Q if passing else 0)
+        holders = B + 2 + Q
+        k = self.k = Kernel(spec, cfg, slots, holders)
+        NONE = k.NONE
+        fd = Slot(NONE)
+
+        # PostgreSQL's shared memory and processes.
+        self.ver = spec.var("ver", Int(0, W), 0, (F, P))
+        self.bdirty = spec.var("buf_dirty", Bool(), False, (F, P))
+        self.writes = spec.var("writes", Int(0, W), 0)
+        self.bfd = spec.var("backend_fd", fd, NONE, (B, F))
+        self.cfd = spec.var("ckpt_fd", fd, NONE, (F,))
+        self.pending = spec.var("pending", Bool(), False, (F,))
+        self.phase = spec.var("ckpt_phase", Enum("idle", "absorb", "sync"), IDLE)
+        self.redo = spec.var("redo", Int(0, W), 0, (F, P))
+        self.ckpt = spec.var("ckpt", Int(0, W), 0, (F, P))
+        self.nckpt = spec.var("checkpoints", Int(0, b("checkpoints")), 0)
+        self.recovery = spec.var("recovery", Enum("running", "replay", "end-ckpt"), RUNNING)
+        self.crashes = spec.var("crashes", Int(0, b("crashes")), 0)
+        self.panicking = spec.var("panicking", Bool(), False)
+        self.lost = spec.var("lost", Bool(), False)
+        if passing:
+            self.sending = spec.var("sending", Int(0, F * P), 0, (B,))
+            self.sock_f = spec.var("sock_file", Int(0, F - 1), 0, (Q,))
+            self.sock_s = spec.var("sock_desc", fd, NONE, (Q,))
+            self.sock_pre = spec.var("sock_before_ckpt", Bool(), False, (Q,))
+            self.sock_n = spec.var("sock_len", Int(0, Q), 0)
+            if proto.fd_passing == OLDEST:
+                cap = W + b("checkpoints") * F + 1
+                self.open_seq = spec.var("open_seq", Int(0, cap), 0)
+                self.bseq = spec.var("backend_seq", Int(0, cap), 0, (B, F))
+                self.sock_q = spec.var("sock_seq", Int(0, cap), 0, (Q,))
+                self.cseq = spec.var("ckpt_seq", Int(0, cap), 0, (F,))
+        else:
+            self.queued = spec.var("queued", Bool(), False, (F,))
+        self.tfd = spec.var("other_fd", fd, NONE, (F,)) if cfg.on("third-party") else None
+
+        self._backends()
+        if passing:
+            self._send()
+        self._checkpointer()
+        self._crashes()
+        if self.tfd is not None:
+            k.declare_other_process(spec, self.tfd)
+        k.declare_environment(spec)
+        self._properties()
+        spec.meta.update(protocol=proto.id, sources=list(proto.sources))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def alive(self) -> Expr:
+        return (self.recovery == RUNNING) & ~self.panicking
+
+    def flushing(self, f: int, p: int) -> Expr:
+        """A backend is between write() and sendmsg() of this buffer.  FlushBuffer holds the
+        buffer's content lock and BM_IO_IN_PROGRESS across smgrwrite, so nobody changes or
+        flushes the buffer meanwhile (bufmgr.c)."""
+        if not self.proto.fd_passing:
+            return FALSE
+        return Or(self.sending[b] == 1 + f * self.P + p for b in range(self.B))
+
+    def open_as(self, u: Update, holder, f: int, rule: str, seq=None) -> None:
+        """Open f into ``holder`` unless it is open (fd.c reopens closed vfds on demand)."""
+        with u.when(holder == self.k.NONE) as opening:
+            self.k.open_into(u, holder, f, rule)
+        if seq is not None:      # #61 0014: open_seq taken at every open, before the write
+            with u.when(opening):
+                u[seq] = self.open_seq
+                u[self.open_seq] = self.open_seq + 1
+
+    def on_fsync_error(self, u: Update, err: Expr, f: int) -> None:
+        """What the checkpointer does when fsync of segment f fails."""
+        with u.when(err):
+            if self.proto.on_fsync_error == PANIC:   # #64, #70: PANIC, recover from WAL
+                self.crash_pg(u)
+            else:
+                if self.proto.on_fsync_error == FORGET:  # #1 fn. 3, #64: bitmap consumed
+                    for g in range(self.F):
+                        u[self.pending[g]] = False
+                u[self.phase] = IDLE                 # ERROR: checkpoint abandoned, retried
+
+    # -- backends --------------------------------------------------------------------------
+    def _backends(self) -> None:
+        spec, k, proto = self.spec, self.k, self.proto
+        F, P = range(self.F), range(self.P)
+
+        @spec.action("commit", actor="backend", f=F, p=P)
+        def _(u: Update, f: int, p: int) -> None:
+            """A transaction changes page p and commits: WAL flushed, buffer dirty (xlog.c)."""
+            u.require(self.alive(), self.writes < self.cfg.bound("writes"), ~self.flushing(f, p))
+            u[self.ver[f][p]] = self.ver[f][p] + 1
+            u[self.bdirty[f][p]] = True
+            u[self.writes] = self.writes + 1
+
+        @spec.action("write_buffer", actor="backend{b}", b=range(self.B), f=F, p=P,
+                     rule=k.sample_rules, fate=k.sync_fates)
+        def _(u: Update, b: int, f: int, p: int, rule: str, fate: str) -> None:
+            """A backend evicts a dirty buffer: write() it, then register the segment for
+            fsync (md.c mdwrite -> register_dirty_segment)."""
+            fd = self.bfd[b][f]
+            u.require(self.alive(), self.bdirty[f][p], ~self.flushing(f, p))
+            if proto.fd_passing:
+                u.require(self.sending[b] == 0)
+            seq = self.bseq[b][f] if proto.fd_passing == OLDEST else None
+            self.open_as(u, fd, f, rule, seq)
+            k.write(u, f, p, self.ver[f][p])
+            if proto.fd_passing:   # the request goes out in a later step (#53: sendmsg)
+                u[self.sending[b]] = 1 + f * self.P + p
+                return
+            # The queue absorbs duplicates on compaction; full and not compactable: the
+            # backend fsyncs itself (#31, register_dirty_segment).
+            room = u.let(self.queued[f] | (count(self.queued) < self.Q))
+            with u.when(room):
+                u[self.queued[f]] = True
+                u[self.bdirty[f][p]] = False
+            with u.when(~room):
+                err = k.fsync(u, f, fd, fate)
+                if proto.on_fsync_error == PANIC:
+                    with u.when(err):
+                        u[self.panicking] = True
+                with u.when(~err):  # ERROR keeps the buffer dirty (FlushBuffer aborted)
+                    u[self.bdirty[f][p]] = False
+
+        @spec.action("close_fd", actor="backend{b}", b=range(self.B), f=F, fate=k.sync_fates)
+        def _(u: Update, b: int, f: int, fate: str) -> None:
+            """fd.c's descriptor cache closes a least recently used kernel fd (#31, #59)."""
+            fd = self.bfd[b][f]
+            u.require(fd != k.NONE, ~self.panicking)
+            if proto.fd_passing:   # the send follows the write in the same code path
+                u.require(self.sending[b] == 0)
+            err = k.close(u, f, fd, fate)
+            u[fd] = k.NONE
+            if proto.check_close:   # #64, #70: close() failure of a data file is PANIC
+                with u.when(err):
+                    u[self.panicking] = True
+
+    def _send(self) -> None:
+        spec = self.spec
+
+        @spec.action("send_fd", actor="backend{b}", b=range(self.B), f=range(self.F),
+                     p=range(self.P))
+        def _(u: Update, b: int, f: int, p: int) -> None:
+            """sendmsg(SCM_RIGHTS) the descriptor with the request, then clear the buffer's
+            dirty bit (requests go out before the bit is cleared); a full socket blocks the
+            sender (#53, #57, #63)."""
+            u.require(self.sending[b] == 1 + f * self.P + p, self.sock_n < self.Q,
+                      ~self.panicking)
+            self.send_fd(u, b, f)
+            u[self.bdirty[f][p]] = False
+            u[self.sending[b]] = 0
+
+    def send_fd(self, u: Update, b: int, f: int) -> None:
+        """The description travels to the checkpointer, one more reference in flight."""
+        n = self.sock_n
+        desc = self.bfd[b][f]
+        self.k.dup(u, f, desc)
+        u.store(self.sock_f, n, f)
+        u.store(self.sock_s, n, desc)
+        u.store(self.sock_pre, n, False)
+        if self.proto.fd_passing == OLDEST:
+            u.store(self.sock_q, n, self.bseq[b][f])
+        u[self.sock_n] = n + 1
+
+    # -- checkpointer ----------------------------------------------------------------------
+    def _checkpointer(self) -> None:
+        spec, k, proto = self.spec, self.k, self.proto
+        F = range(self.F)
+        # The checkpointer runs on while a backend's PANIC is pending (#71: no interlock).
+        can_run = self.recovery != REPLAY
+
+        @spec.action("ckpt_start", actor="checkpointer", rule=k.sample_rules)
+        def _(u: Update, rule: str) -> None:
+            """Fix the redo pointer, then write every dirty buffer (CheckPointBuffers) and
+            remember the segments for fsync (xlog.c CreateCheckPoint)."""
+            u.require(can_run, self.phase == IDLE, self.nckpt < self.cfg.bound("checkpoints"))
+            u[self.nckpt] = self.nckpt + 1
+            for f in F:
+                for p in range(self.P):
+                    u[self.redo[f][p]] = self.ver[f][p]
+            for f in F:
+                any_dirty = Or(self.bdirty[f][p] for p in range(self.P))
+                with u.when(any_dirty):
+                    seq = self.cseq[f] if proto.fd_passing == OLDEST else None
+                    self.open_as(u, self.cfd[f], f, rule, seq)
+                    u[self.pending[f]] = True
+                for p in range(self.P):
+                    with u.when(self.bdirty[f][p]):
+                        k.write(u, f, p, self.ver[f][p])
+                        u[self.bdirty[f][p]] = False
+            if proto.fd_passing:   # messages already queued were sent before this checkpoint
+                for i in range(self.Q):
+                    u[self.sock_pre[i]] = i < self.sock_n
+            u[self.phase] = ABSORB
+
+        if proto.fd_passing:
+            self._absorb_fds(can_run)
+        else:
+            @spec.action("absorb", actor="checkpointer")
+            def _(u: Update) -> None:
+                """AbsorbSyncRequests: move queued requests into the pending table."""
+                u.require(can_run, Or(self.queued[f] for f in F) | (self.phase == ABSORB))
+                for f in F:
+                    u[self.pending[f]] = self.pending[f] | self.queued[f]
+                    u[self.queued[f]] = False
+                with u.when(self.phase == ABSORB):
+                    u[self.phase] = SYNC
+
+        @spec.action("ckpt_fsync", actor="checkpointer", f=F, rule=k.sample_rules,
+                     fate=k.sync_fates)
+        def _(u: Update, f: int, rule: str, fate: str) -> None:
+            """fsync one requested segment, opening it if needed (mdsyncfiletag)."""
+            u.require(can_run, self.phase == SYNC, self.pending[f])
+            seq = self.cseq[f] if proto.fd_passing == OLDEST else None
+            self.open_as(u, self.cfd[f], f, rule, seq)
+            err = k.fsync(u, f, self.cfd[f], fate)
+            with u.when(~err):
+                u[self.pending[f]] = False
+                if proto.fd_passing:   # the received descriptor is closed once synced
+                    k.close(u, f, self.cfd[f], fate)
+                    u[self.cfd[f]] = k.NONE
+            self.on_fsync_error(u, err, f)
+
+        @spec.action("ckpt_finish", actor="checkpointer")
+        def _(u: Update) -> None:
+            """Write and flush the checkpoint record, update pg_control, recycle WAL before
+            the redo pointer (CreateCheckPoint)."""
+            u.require(can_run, self.phase == SYNC, ~Or(self.pending[f] for f in F))
+            for f in F:
+                for p in range(self.P):
+                    u[self.ckpt[f][p]] = self.redo[f][p]
+            u[self.phase] = IDLE
+            u[self.recovery] = RUNNING
+
+        if not proto.fd_passing:
+            @spec.action("ckpt_close_fd", actor="checkpointer", f=F, fate=k.sync_fates)
+            def _(u: Update, f: int, fate: str) -> None:
+                """The checkpointer's descriptor cache closes a file (fd.c)."""
+                u.require(can_run, self.cfd[f] != k.NONE)
+                err = k.close(u, f, self.cfd[f], fate)
+                u[self.cfd[f]] = k.NONE
+                if proto.check_close:
+                    with u.when(err):
+                        self.crash_pg(u)
+
+    def _absorb_fds(self, can_run: Expr) -> None:
+        spec, k, proto = self.spec, self.k, self.proto
+
+        @spec.action("absorb_fd", actor="checkpointer", fate=k.sync_fates)
+        def _(u: Update, fate: str) -> None:
+            """recvmsg one request with its descriptor; keep the first received (v1/v2) or the
+            one with the smallest open_seq (#61 0014, #63 v4), close the other (#53)."""
+            u.require(can_run, self.sock_n > 0)
+            got, f_of = self.sock_s[0], self.sock_f[0]
+            for f in range(self.F):
+                with u.when(f_of == f):
+                    held = self.cfd[f]
+                    keep_new = held == k.NONE
+                    if proto.fd_passing == OLDEST:
+                        keep_new = keep_new | (self.sock_q[0] < self.cseq[f])
+                    keep = u.let(keep_new)
+                    with u.when(keep & (held != k.NONE)):
+                        k.close(u, f, held, fate)
+                    with u.when(~keep):
+                        k.close(u, f, got, fate)
+                    with u.when(keep):
+                        u[held] = got
+                        if proto.fd_passing == OLDEST:
+                            u[self.cseq[f]] = self.sock_q[0]
+                    u[self.pending[f]] = True
+            self._pop_socket(u)
+
+        @spec.action("absorb_done", actor="checkpointer")
+        def _(u: Update) -> None:
+            """Absorbing stops at the first message sent after the checkpoint began (#57)."""
+            u.require(can_run, self.phase == ABSORB, ~Or(self.sock_pre[i] for i in range(self.Q)))
+            u[self.phase] = SYNC
+
+    def _pop_socket(self, u: Update) -> None:
+        for arr, blank in self.socket_fields():
+            for i in range(self.Q):
+                u[arr[i]] = arr[i + 1] if i + 1 < self.Q else blank
+        u[self.sock_n] = self.sock_n - 1
+
+    def socket_fields(self) -> list[tuple[Any, Any]]:
+        """The socket's per-message arrays with the value of an empty place."""
+        out = [(self.sock_f, 0), (self.sock_s, self.k.NONE), (self.sock_pre, False)]
+        if self.proto.fd_passing == OLDEST:
+            out.append((self.sock_q, 0))
+        return out
+
+    # -- crashes and recovery --------------------------------------------------------------
+    def forget_pg_memory(self, u: Update) -> None:
+        """PostgreSQL's shared memory is gone; recovery must run (xlog.c StartupXLOG)."""
+        for f in range(self.F):
+            for p in range(self.P):
+                u[self.bdirty[f][p]] = False
+            u[self.pending[f]] = False
+            u[self.cfd[f]] = self.k.NONE
+            for b in range(self.B):
+                u[self.bfd[b][f]] = self.k.NONE
+            if not self.proto.fd_passing:
+                u[self.queued[f]] = False
+        if self.proto.fd_passing:
+            for b in range(self.B):
+                u[self.sending[b]] = 0
+            for arr, blank in self.socket_fields():
+                for i in range(self.Q):
+                    u[arr[i]] = blank
+            u[self.sock_n] = 0
+        u[self.phase] = IDLE
+        u[self.panicking] = False
+        u[self.recovery] = REPLAY
+
+    def crash_pg(self, u: Update) -> None:
+        """PANIC or kill: every PostgreSQL descriptor is closed by exit; kernel state stays."""
+        k, fate = self.k, self.k.sync_fates[0]
+        for f in range(self.F):
+            holders = [self.cfd[f]] + [self.bfd[b][f] for b in range(self.B)]
+            if self.proto.fd_passing:
+                holders += [ite(self.sock_f[i] == f, self.sock_s[i], k.NONE)
+                            for i in range(self.Q)]
+            for h in holders:
+                desc = u.let(h)
+                with u.when(desc != k.NONE):
+                    k.close(u, f, desc, fate)
+        self.forget_pg_memory(u)
+
+    def _crashes(self) -> None:
+        spec, k, cfg = self.spec, self.k, self.cfg
+        room = self.crashes < cfg.bound("crashes")
+
+        @spec.action("panic_exit", actor="postmaster")
+        def _(u: Update) -> None:
+            """After a backend's PANIC the postmaster kills every process (postmaster.c)."""
+            u.require(self.panicking)
+            self.crash_pg(u)
+
+        if cfg.on("pg-crash"):
+            @spec.action("pg_crash", actor="postmaster")
+            def _(u: Update) -> None:
+                """PostgreSQL is killed: its memory is lost, the kernel's is not (section 2)."""
+                u.require(room, self.recovery != REPLAY)
+                u[self.crashes] = self.crashes + 1
+                self.crash_pg(u)
+
+        if cfg.on("os-crash"):
+            @spec.action("os_crash", actor="disk")
+            def _(u: Update) -> None:
+                """Power loss: the page cache and all error state are lost (section 2)."""
+                u.require(room)
+                u[self.crashes] = self.crashes + 1
+                k.crash(u)
+                if self.tfd is not None:
+                    for f in range(self.F):
+                        u[self.tfd[f]] = k.NONE
+                self.forget_pg_memory(u)
+
+        @spec.action("replay", actor="startup", rule=k.sample_rules, fate=k.sync_fates)
+        def _(u: Update, rule: str, fate: str) -> None:
+            """Sync the data directory (fd.c SyncDataDirectory: open and fsync every file,
+            errors only LOGged), then replay WAL from the last checkpoint's redo pointer.
+            full_page_writes=on restores each changed page's image unconditionally; off, a
+            record is skipped when the page read back already has it (BLK_DONE, wal-thread)."""
+            u.require(self.recovery == REPLAY)
+            if self.proto.init_sync:
+                for f in range(self.F):
+                    desc = k.open(u, f, rule)
+                    k.fsync(u, f, desc, fate)
+                    k.close(u, f, desc, fate)
+            for f in range(self.F):
+                for p in range(self.P):
+                    got = k.read(f, p)
+                    in_wal = self.ver[f][p] > self.ckpt[f][p]
+                    need = ite(in_wal, 0 if cfg.fpw else self.ckpt[f][p], self.ver[f][p])
+                    u[self.lost] = self.lost | (got < need)
+                    u[self.bdirty[f][p]] = in_wal & (cfg.fpw | (got < self.ver[f][p]))
+            u[self.recovery] = END_CKPT
+
+    # -- properties and views --------------------------------------------------------------
+    def _properties(self) -> None:
+        spec, k = self.spec, self.k
+        pages = [(f, p) for f in range(self.F) for p in range(self.P)]
+        spec.invariant(
+            "checkpoint-soundness",
+            "a completed checkpoint's redo pointer is covered by the disk: every change "
+            "logged before it is on disk (section 7)",
+            And(k.disk[f][p] >= self.ckpt[f][p] for f, p in pages))
+        spec.invariant(
+            "durability",
+            "recovery finds every committed change on disk, in the page cache or in the "
+            "retained WAL (section 7)",
+            ~self.lost)
+        for f, p in pages:
+            spec.derive(f"disk_behind_ckpt[{f}][{p}]", k.disk[f][p] < self.ckpt[f][p])
+            spec.derive(f"read[{f}][{p}]", k.read(f, p))
+            spec.derive(f"in_wal[{f}][{p}]", self.ver[f][p] > self.ckpt[f][p])
+        for f in range(self.F):
+            for s in range(k.S):
+                spec.derive(f"cursor_behind[{f}][{s}]", (k.ref[f][s] > 0) & (k.cur[f][s] != k.err[f]))

@@ -1,0 +1,90 @@
+"""Shared test helpers: build a spec, replay a script, and an independent interpreter."""
+from __future__ import annotations
+
+from fsmodel import registry
+from fsmodel.config import make_config
+from fsmodel.engines.explicit import check
+from fsmodel.engines.replay import replay
+from fsmodel.lang.expr import Const, Expr, Local, Op, Var
+from fsmodel.lang.spec import Assign, Let, Require, Spec, Store
+
+
+def build(spec_id: str, os: str, fs: str = "ext4", disable=(), fpw: bool = True,
+          protocol=None, **bounds) -> Spec:
+    entry = protocol or registry.find(spec_id)
+    bounds = {k.replace("_", "-"): v for k, v in bounds.items()}
+    cfg = make_config(os, fs, list(disable), fpw, bounds, entry.bounds)
+    return entry.build(cfg)
+
+
+def run(spec_id: str, os: str, script: str, **kw):
+    """Replay ``a; b; c`` on the spec; returns (replay, final state as a name->value dict)."""
+    spec = build(spec_id, os, **kw)
+    labels = [x.strip() for x in script.split(";") if x.strip()]
+    r = replay(spec, labels)
+    assert r.complete, f"step {r.stuck_at} ({labels[r.stuck_at]}) is not enabled"
+    final = {v.var.name: v.domain.show(r.states[-1][v.var.slot]) for v in spec.vars}
+    return r, final
+
+
+def shortest(spec_id: str, os: str, **kw) -> dict[str, int | None]:
+    """The BFS verdicts as {property: length of the shortest counterexample or None}."""
+    spec = build(spec_id, os, **kw)
+    res = check(spec, progress=None)
+    assert res.complete or len(res.traces) == len(spec.properties)
+    return {p: (res.traces[p].length if v == "violated" else None)
+            for p, v in res.verdicts.items()}
+
+
+# -- an interpreter written independently of the compiler, to check it ------------------------
+def evaluate(e: Expr, state: list, env: dict) -> object:
+    if isinstance(e, Const):
+        return e.value
+    if isinstance(e, Var):
+        return state[e.slot]
+    if isinstance(e, Local):
+        return env[e.index]
+    assert isinstance(e, Op)
+    if e.op == "and":
+        return bool(evaluate(e.args[0], state, env)) and bool(evaluate(e.args[1], state, env))
+    if e.op == "or":
+        return bool(evaluate(e.args[0], state, env)) or bool(evaluate(e.args[1], state, env))
+    if e.op == "ite":
+        c = evaluate(e.args[0], state, env)
+        return evaluate(e.args[1] if c else e.args[2], state, env)
+    v = [evaluate(a, state, env) for a in e.args]
+    if e.op == "index":
+        return v[1 + v[0]]
+    ops = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+           "//": lambda a, b: a // b, "%": lambda a, b: a % b, "==": lambda a, b: a == b,
+           "!=": lambda a, b: a != b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+           ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+    if e.op == "not":
+        return not v[0]
+    if e.op == "neg":
+        return -v[0]
+    return ops[e.op](*v)
+
+
+def interpret_successors(spec: Spec, s: tuple) -> list[tuple[int, tuple]]:
+    out = []
+    for ai, act in enumerate(spec.actions):
+        state, env, ok = list(s), {}, True
+        for ins in act.program:
+            if isinstance(ins, Require):
+                if not evaluate(ins.cond, state, env):
+                    ok = False
+                    break
+            elif isinstance(ins, Let):
+                run = ins.cond is None or evaluate(ins.cond, state, env)
+                env[ins.local.index] = evaluate(ins.value, state, env) if run else 0
+            elif ins.cond is None or evaluate(ins.cond, state, env):
+                value = evaluate(ins.value, state, env)
+                if isinstance(ins, Assign):
+                    state[ins.var.slot] = value
+                else:
+                    assert isinstance(ins, Store)
+                    state[ins.vars[evaluate(ins.idx, state, env)].slot] = value
+        if ok:
+            out.append((ai, tuple(state)))
+    return out

@@ -1,0 +1,145 @@
+"""The known traces of DOMAIN.md section 6: each replays where it exists, is blocked where a
+policy or fix closes it, and the checker finds a counterexample no longer than it."""
+import dataclasses
+
+import pytest
+
+from fsmodel import registry
+
+from helpers import build, run, shortest
+from fsmodel.engines.replay import replay
+
+SOUND, DURABLE = "checkpoint-soundness", "durability"
+
+T1 = ("commit; ckpt_start; absorb; fault(kind=transient); ckpt_fsync; "
+      "ckpt_start; absorb; ckpt_fsync; ckpt_finish")
+T2 = ("commit; write_buffer; close_fd; fault(kind=transient); writeback; "
+      "ckpt_start; absorb; ckpt_fsync; ckpt_finish")
+T3 = ("commit; write_buffer; close_fd; fault(kind=transient); writeback; evict_inode; "
+      "ckpt_start; absorb; ckpt_fsync; ckpt_finish")
+T4 = ("commit; write_buffer; ckpt_start; absorb; other_open; fault(kind=transient); "
+      "other_fsync; ckpt_fsync; ckpt_finish")
+T5 = ("commit(p=0); commit(p=1); write_buffer(b=0, p=0); fault(kind=transient); writeback(p=0); "
+      "write_buffer(b=1, p=1); send_fd(b=1, p=1); send_fd(b=0, p=0); heal; ckpt_start; "
+      "absorb_fd; absorb_fd; absorb_done; ckpt_fsync; ckpt_finish")
+T7 = ("commit(f=0); commit(f=1); ckpt_start; absorb; fault(f=0, kind=transient); "
+      "ckpt_fsync(f=0); ckpt_start; absorb; ckpt_finish")
+R2 = ("commit; write_buffer; pg_crash; replay; ckpt_start; absorb; ckpt_finish; "
+      "os_crash; replay")
+
+
+def stuck_at(spec_id, os, script, **kw):
+    spec = build(spec_id, os, **kw)
+    labels = [x.strip() for x in script.split(";")]
+    r = replay(spec, labels)
+    return None if r.complete else labels[r.stuck_at]
+
+
+@pytest.mark.parametrize("spec_id", ["pg-2018", "pg-retry"])
+@pytest.mark.parametrize("os", ["linux-4.12", "linux-4.13", "linux-4.16", "linux-5.8", "netbsd"])
+def test_t1_retry_after_failure(spec_id, os):
+    if spec_id == "pg-2018":   # the requests are forgotten: the second fsync never happens
+        script = ("commit(f=0); ckpt_start; absorb; fault(f=0, kind=transient); "
+                  "ckpt_fsync(f=0); ckpt_start; absorb; ckpt_finish")
+        r, final = run(spec_id, os, script)
+    else:
+        r, final = run(spec_id, os, T1)
+    assert SOUND in r.violated
+    assert final["disk[0][0]"] == 0 and final["ckpt[0][0]"] == 1
+
+
+def test_t1_is_shortest_with_only_faults_and_retries():
+    assert shortest("pg-retry", "linux-4.16", disable=["third-party", "eviction"])[SOUND] == 9
+
+
+def test_t1_does_not_exist_on_freebsd():
+    # the page stays dirty, so the retried fsync fails again: no checkpoint completes
+    assert stuck_at("pg-retry", "freebsd", T1) == "ckpt_finish"
+    assert shortest("pg-retry", "freebsd") == {SOUND: None, DURABLE: None}
+
+
+def test_t2_late_open_on_4_13():
+    r, _ = run("pg-panic", "linux-4.13", T2)
+    assert SOUND in r.violated
+    # the writer's close is not needed: the checkpointer's own late open suffices (8 steps)
+    assert shortest("pg-panic", "linux-4.13", disable=["third-party"])[SOUND] == 8
+    # 4.16 reports the unseen error to the late opener: PANIC instead of a checkpoint
+    assert stuck_at("pg-panic", "linux-4.16", T2) == "ckpt_finish"
+
+
+def test_t2_closed_by_4_16_without_eviction_or_third_party():
+    assert shortest("pg-panic", "linux-4.16", disable=["third-party", "eviction"]) == \
+        {SOUND: None, DURABLE: None}
+
+
+@pytest.mark.parametrize("os", ["linux-4.12", "linux-4.13", "linux-4.16", "linux-5.8"])
+def test_t3_inode_eviction_on_every_linux(os):
+    r, _ = run("pg-panic", os, T3)
+    assert SOUND in r.violated
+
+
+def test_t3_is_shortest_on_4_16_without_third_party():
+    # 9, not 10: the checkpointer can be the writer (CheckPointBuffers), its descriptor
+    # cache closes the file, and eviction forgets the error before its fsync reopens it
+    assert shortest("pg-panic", "linux-4.16", disable=["third-party"])[SOUND] == 9
+    r, _ = run("pg-panic", "linux-4.16", "commit; ckpt_start; absorb; ckpt_close_fd; "
+               "fault(kind=transient); writeback; evict_inode; ckpt_fsync; ckpt_finish")
+    assert SOUND in r.violated
+
+
+def test_t3_does_not_exist_where_dirty_pages_pin_the_inode():
+    assert stuck_at("pg-panic", "freebsd", T3) == "evict_inode"
+
+
+@pytest.mark.parametrize("os", ["linux-4.16", "linux-5.8"])
+def test_t4_third_party_consumes_the_error(os):
+    r, _ = run("pg-panic", os, T4)
+    assert SOUND in r.violated
+    assert shortest("pg-panic", os, disable=["eviction"])[SOUND] == 9
+
+
+def test_t5_fd_passing_keep_first_on_4_13():
+    r, final = run("pg-fdpass-first", "linux-4.13", T5)
+    assert SOUND in r.violated
+    assert final["disk[0][0]"] == 0 and final["disk[0][1]"] == 1   # A's page lost, B's written
+    # 4.16's "report once" rule saves it (#53): B's fd reports the error and we PANIC
+    assert stuck_at("pg-fdpass-first", "linux-4.16", T5) == "ckpt_finish"
+    # keeping the smallest open_seq keeps A's descriptor, which reports the error
+    assert stuck_at("pg-fdpass", "linux-4.13", T5) == "ckpt_finish"
+
+
+def test_t7_forgotten_requests_even_on_freebsd():
+    r, final = run("pg-2018", "freebsd", T7)
+    assert SOUND in r.violated
+    assert final["disk[0][0]"] == 0 and final["disk[1][0]"] == 0   # both segments behind
+    assert final["page[0][0]"] == "dirty"   # FreeBSD kept the page: only the request was lost
+    assert shortest("pg-2018", "freebsd", disable=["third-party", "eviction"])[SOUND] == 8
+    assert stuck_at("pg-retry", "freebsd", T7, files=2) == "ckpt_finish"
+
+
+def no_init_sync():
+    return dataclasses.replace(registry.find("pg-panic"), init_sync=False)
+
+
+def test_r2_blk_done_without_full_page_writes():
+    proto = no_init_sync()
+    r, _ = run("pg-panic", "freebsd", R2, protocol=proto, fpw=False, crashes=2)
+    assert DURABLE in r.violated and SOUND in r.violated
+    # with full_page_writes=on the replayed page is dirty, so the end-of-recovery
+    # checkpoint must write and fsync it
+    assert stuck_at("pg-panic", "freebsd", R2, protocol=proto, crashes=2) == "ckpt_finish"
+    found = shortest("pg-panic", "freebsd", protocol=proto, fpw=False, crashes=2,
+                     disable=["third-party", "eviction", "faults"])
+    assert found == {SOUND: 7, DURABLE: 9}
+
+
+def test_r2_closed_by_the_pre_recovery_sync():
+    found = shortest("pg-panic", "freebsd", fpw=False, crashes=2,
+                     disable=["third-party", "eviction", "faults"])
+    assert found == {SOUND: None, DURABLE: None}
+
+
+@pytest.mark.parametrize("spec_id", ["pg-retry", "pg-panic"])
+@pytest.mark.parametrize("os", ["freebsd", "posix-strict"])
+def test_fixes_hold_where_the_os_retries(spec_id, os):
+    assert shortest(spec_id, os) == {SOUND: None, DURABLE: None}
