@@ -49,6 +49,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="stop after N distinct states (verdict unknown, exit 3)")
     p.add_argument("--max-seconds", type=float, default=0, metavar="S",
                    help="stop after S seconds (verdict unknown, exit 3)")
+    p.add_argument("--no-symmetry", action="store_true",
+                   help="explore every permutation of interchangeable backends")
     _bounds_args(p)
 
 
@@ -78,7 +80,8 @@ def build_parser() -> Parser:
 
     b = sub.add_parser("bench", help="states per second and peak memory on a fixed config")
     b.add_argument("--spec", default="pg-fdpass", help="spec (default pg-fdpass)")
-    b.add_argument("--os", default="linux-4.16", help="policy (default linux-4.16)")
+    b.add_argument("--os", default="freebsd", help="policy (default freebsd: the property "
+                   "holds, so the whole state space is explored)")
     return top
 
 
@@ -107,7 +110,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError("--max-states and --max-seconds take non-negative numbers")
     return {"fs": args.fs, "disable": disable, "fpw": args.fpw == "on",
             "bounds": _bounds_from(args), "max_states": args.max_states,
-            "max_seconds": args.max_seconds}
+            "max_seconds": args.max_seconds, "symmetry": not args.no_symmetry}
 
 
 def run_cell(spec_id: str, os_id: str, opts: dict[str, Any], prop: str | None = None,
@@ -123,17 +126,16 @@ def run_cell(spec_id: str, os_id: str, opts: dict[str, Any], prop: str | None = 
             raise BadConfig(f"unknown property '{prop}' (choose from {', '.join(names)})")
         spec.properties = [p for p in spec.properties if p.name == prop]
     res = explicit_check(spec, opts["max_states"], opts["max_seconds"],
-                         sys.stderr if progress else None)
-    meta = {"os": cfg.policy.id, "fs": cfg.fs.id, "bounds": cfg.bounds,
-            "disabled": sorted(set(ENVIRONMENT) - cfg.environment),
-            "full_page_writes": cfg.fpw, "engine": "explicit"}
+                         sys.stderr if progress else None, opts.get("symmetry", True))
+    meta = cfg.describe() | {"engine": "explicit"}
     traces = {}
     for name, t in res.traces.items():
         t.meta.update(meta)
         traces[name] = {"itf": t.to_itf(), "text": render(t), "length": t.length}
     return {"spec": spec.name, **meta, "verdicts": res.verdicts, "traces": traces,
             "states": res.states, "distinct": res.distinct, "depth": res.depth,
-            "seconds": round(res.seconds, 3), "complete": res.complete, "limit": res.limit}
+            "seconds": round(res.seconds, 3), "complete": res.complete, "limit": res.limit,
+            "symmetry": res.symmetry}
 
 
 def _verdict(cell: dict[str, Any]) -> str:
@@ -166,13 +168,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     for name, v in cell["verdicts"].items():
         extra = f" ({cell['traces'][name]['length']} steps)" if v == "violated" else ""
         print(f"  {name}: {v}{extra}")
+    reduced = ", reduced by symmetry (backends, description slots)" if cell["symmetry"] else ""
     print(f"  explored {cell['distinct']} distinct states ({cell['states']} generated), depth "
-          f"{cell['depth']}, {cell['seconds']} s; {FINGERPRINT}")
+          f"{cell['depth']}, {cell['seconds']} s{reduced}; {FINGERPRINT}")
     if cell["limit"]:
         print(f"  stopped by {cell['limit']}: no verdict beyond the states explored")
     elif verdict == "holds":
         print("  holds within these bounds (the explicit engine proves nothing beyond them)")
-    for name, t in cell["traces"].items():
+    for t in cell["traces"].values():
         print()
         print(t["text"], end="")
     return _exit(verdict)
@@ -183,19 +186,18 @@ def _save_traces(cell: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for i, name in enumerate(names):
         target = path if i == 0 else path.with_name(f"{path.name.split('.')[0]}.{name}.itf.json")
-        target.write_text(json.dumps(cell["traces"][name]["itf"], indent=1) + "\n")
+        _write_json(target, cell["traces"][name]["itf"])
 
 
-def _ids(text: str, choices: list[str], what: str) -> list[str]:
-    ids = [x for x in text.split(",") if x] or choices
-    return ids
+def _ids(text: str, default: list[str]) -> list[str]:
+    return [x for x in text.split(",") if x] or default
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    specs = _ids(args.specs, list(registry.shipped()), "spec")
+    specs = _ids(args.specs, list(registry.shipped()))
     for s in specs:
         registry.find(s)
-    policies = _ids(args.os, list(POLICIES), "policy")
+    policies = _ids(args.os, list(POLICIES))
     opts = _options(args)
     for p in policies:  # validate every choice before the long run starts
         make_config(p, opts["fs"] if POLICIES.get(p) and POLICIES[p].linux else "ext4",
@@ -262,13 +264,17 @@ def _write_matrix(out: Path, specs: list[str], policies: list[str], cells: dict,
         for name, t in c["traces"].items():
             d = out / s
             d.mkdir(exist_ok=True)
-            (d / f"{p}.{name}.itf.json").write_text(json.dumps(t["itf"], indent=1) + "\n")
+            _write_json(d / f"{p}.{name}.itf.json", t["itf"])
             (d / f"{p}.{name}.txt").write_text(t["text"])
     (out / "summary.md").write_text(
         "# fsmodel matrix\n\n" + table + f"\n{len(cells)} cells in {elapsed:.1f} s. "
         "Traces: `<spec>/<os>.<property>.txt` and `.itf.json`.\n")
-    (out / "matrix.json").write_text(json.dumps(
-        [{k: v for k, v in c.items() if k != "traces"} for c in cells.values()], indent=1) + "\n")
+    _write_json(out / "matrix.json",
+                [{k: v for k, v in c.items() if k != "traces"} for c in cells.values()])
+
+
+def _write_json(path: Path, doc: Any) -> None:
+    path.write_text(json.dumps(doc, indent=1) + "\n")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -297,7 +303,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     opts = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {}, "max_states": 0,
-            "max_seconds": 0}
+            "max_seconds": 0, "symmetry": True}
     cell = run_cell(args.spec, args.os, opts, progress=False)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rate = cell["states"] / cell["seconds"] if cell["seconds"] else 0

@@ -1,7 +1,7 @@
 """What one check is run with: policy, file system, bounds, environment behaviours."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass
 
 from .kernel.policy import FileSystem, Policy, effective, lookup_fs, lookup_policy
 

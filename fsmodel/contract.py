@@ -117,6 +117,8 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
             k.crash(u)
 
     k.declare_environment(spec)
+    holders = (wfd, dupfd) + ((other,) if other is not None else ())
+    k.declare_pools(spec, [[(h[f], None, 0) for h in holders] for f in range(F)])
     spec.invariant("fsync-honesty",
                    "fsync returning 0 on a description implies every earlier write to the "
                    "file is on disk (section 7)", ~lied)

@@ -22,7 +22,7 @@ from .lang.spec import Bool, Enum, Int, Slot, Spec, Update
 
 FORGET, RETRY, PANIC = "forget", "retry", "panic"
 FIRST, OLDEST = "first", "oldest"
-IDLE, ABSORB, SYNC = range(3)
+IDLE, WRITE, ABSORB, SYNC = range(4)
 RUNNING, REPLAY, END_CKPT = range(3)
 
 
@@ -65,7 +65,7 @@ class PgModel:
         self.bfd = spec.var("backend_fd", fd, NONE, (B, F))
         self.cfd = spec.var("ckpt_fd", fd, NONE, (F,))
         self.pending = spec.var("pending", Bool(), False, (F,))
-        self.phase = spec.var("ckpt_phase", Enum("idle", "absorb", "sync"), IDLE)
+        self.phase = spec.var("ckpt_phase", Enum("idle", "write", "absorb", "sync"), IDLE)
         self.redo = spec.var("redo", Int(0, W), 0, (F, P))
         self.ckpt = spec.var("ckpt", Int(0, W), 0, (F, P))
         self.nckpt = spec.var("checkpoints", Int(0, b("checkpoints")), 0)
@@ -98,11 +98,32 @@ class PgModel:
             k.declare_other_process(spec, self.tfd)
         k.declare_environment(spec)
         self._properties()
+        # Backends are interchangeable, and so are description slots (symmetry reduction).
+        spec.symmetric([[self.bfd[b]] + self.backend_extras(b) for b in range(B)])
+        k.declare_pools(spec, [self.descriptor_holders(f) for f in range(F)])
         spec.meta.update(protocol=proto.id, sources=list(proto.sources))
 
     # -- helpers ---------------------------------------------------------------------------
     def alive(self) -> Expr:
         return (self.recovery == RUNNING) & ~self.panicking
+
+    def descriptor_holders(self, f: int) -> list[tuple[Any, Any, int]]:
+        """Every variable that can name a description of file f."""
+        out = [(self.bfd[b][f], None, 0) for b in range(self.B)] + [(self.cfd[f], None, 0)]
+        if self.tfd is not None:
+            out.append((self.tfd[f], None, 0))
+        if self.proto.fd_passing:
+            out += [(self.sock_s[i], self.sock_f[i], f) for i in range(self.Q)]
+        return out
+
+    def backend_extras(self, b: int) -> list[Any]:
+        """A backend's variables besides its descriptors."""
+        out: list[Any] = []
+        if self.proto.fd_passing:
+            out.append(self.sending[b])
+        if self.proto.fd_passing == OLDEST:
+            out.append(self.bseq[b])
+        return out
 
     def flushing(self, f: int, p: int) -> Expr:
         """A backend is between write() and sendmsg() of this buffer.  FlushBuffer holds the
@@ -221,15 +242,26 @@ class PgModel:
         # The checkpointer runs on while a backend's PANIC is pending (#71: no interlock).
         can_run = self.recovery != REPLAY
 
-        @spec.action("ckpt_start", actor="checkpointer", rule=k.sample_rules)
-        def _(u: Update, rule: str) -> None:
-            """Fix the redo pointer, then write every dirty buffer (CheckPointBuffers) and
-            remember the segments for fsync (xlog.c CreateCheckPoint)."""
+        @spec.action("ckpt_start", actor="checkpointer")
+        def _(u: Update) -> None:
+            """Count the checkpoint (ckpt_started) and fix the redo pointer (xlog.c
+            CreateCheckPoint); requests already in the socket were sent before it (#57)."""
             u.require(can_run, self.phase == IDLE, self.nckpt < self.cfg.bound("checkpoints"))
             u[self.nckpt] = self.nckpt + 1
             for f in F:
                 for p in range(self.P):
                     u[self.redo[f][p]] = self.ver[f][p]
+            if proto.fd_passing:
+                for i in range(self.Q):
+                    u[self.sock_pre[i]] = i < self.sock_n
+            u[self.phase] = WRITE
+
+        @spec.action("buffer_sync", actor="checkpointer", rule=k.sample_rules)
+        def _(u: Update, rule: str) -> None:
+            """CheckPointBuffers: write every dirty buffer and remember its segment for fsync;
+            FlushBuffer first waits for a write another process has in progress (bufmgr.c)."""
+            u.require(can_run, self.phase == WRITE,
+                      ~Or(self.flushing(f, p) for f in F for p in range(self.P)))
             for f in F:
                 any_dirty = Or(self.bdirty[f][p] for p in range(self.P))
                 with u.when(any_dirty):
@@ -240,9 +272,6 @@ class PgModel:
                     with u.when(self.bdirty[f][p]):
                         k.write(u, f, p, self.ver[f][p])
                         u[self.bdirty[f][p]] = False
-            if proto.fd_passing:   # messages already queued were sent before this checkpoint
-                for i in range(self.Q):
-                    u[self.sock_pre[i]] = i < self.sock_n
             u[self.phase] = ABSORB
 
         if proto.fd_passing:
@@ -320,12 +349,16 @@ class PgModel:
                         if proto.fd_passing == OLDEST:
                             u[self.cseq[f]] = self.sock_q[0]
                     u[self.pending[f]] = True
+            # AbsorbAllFsyncRequests remembers a message stamped with the current
+            # ckpt_started, then stops (#57; #63 AbsorbFsyncRequest)
+            with u.when((self.phase == ABSORB) & ~self.sock_pre[0]):
+                u[self.phase] = SYNC
             self._pop_socket(u)
 
         @spec.action("absorb_done", actor="checkpointer")
         def _(u: Update) -> None:
-            """Absorbing stops at the first message sent after the checkpoint began (#57)."""
-            u.require(can_run, self.phase == ABSORB, ~Or(self.sock_pre[i] for i in range(self.Q)))
+            """The socket is drained (recvmsg would block): absorbing ends (#63)."""
+            u.require(can_run, self.phase == ABSORB, self.sock_n == 0)
             u[self.phase] = SYNC
 
     def _pop_socket(self, u: Update) -> None:

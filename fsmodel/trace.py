@@ -2,7 +2,6 @@
 and saved as ITF JSON (the Informal Trace Format of Apalache and Quint)."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,24 +41,23 @@ class Trace:
                 "engine": self.engine, "description": self.property_doc, **self.meta}
         return {"#meta": meta, "vars": list(self.arrays[0]), "states": states}
 
-    def save(self, path: str) -> None:
-        with open(path, "w") as out:
-            json.dump(self.to_itf(), out, indent=1)
-            out.write("\n")
-
 
 def build_trace(spec: Spec, comp: Any, path: list[tuple[int, int]], prop: str,
-                engine: str) -> Trace:
-    """Re-execute (action, fingerprint) pairs from the initial state into a Trace."""
+                engine: str, canon: Any = None) -> Trace:
+    """Re-execute (action, fingerprint) pairs from the initial state into a Trace.
+
+    Under a symmetry the fingerprints are of representatives; the trace stays concrete by
+    taking, at each step, a successor whose representative has the recorded fingerprint."""
+    key = canon or (lambda t: t)
     s = spec.init_state
     states, labels = [s], [None]
     for ai, fp in path:
-        matches = [t for a, t in comp.successors(s) if a == ai and hash(t) == fp]
+        matches = sorted(((a != ai, a), t) for a, t in comp.successors(s) if hash(key(t)) == fp)
         if not matches:
             raise RuntimeError(f"trace does not replay at {spec.actions[ai].label}")
-        s = matches[0]
+        (_, a), s = matches[0]
         states.append(s)
-        labels.append(ai)
+        labels.append(a)
     return trace_of_states(spec, comp, states, labels, prop, engine)
 
 

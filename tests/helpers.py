@@ -4,6 +4,7 @@ from __future__ import annotations
 from fsmodel import registry
 from fsmodel.config import make_config
 from fsmodel.engines.explicit import check
+from fsmodel.engines.pycompile import compile_spec
 from fsmodel.engines.replay import replay
 from fsmodel.lang.expr import Const, Expr, Local, Op, Var
 from fsmodel.lang.spec import Assign, Let, Require, Spec, Store
@@ -25,6 +26,20 @@ def run(spec_id: str, os: str, script: str, **kw):
     assert r.complete, f"step {r.stuck_at} ({labels[r.stuck_at]}) is not enabled"
     final = {v.var.name: v.domain.show(r.states[-1][v.var.slot]) for v in spec.vars}
     return r, final
+
+
+def reachable(spec: Spec, limit: int = 0):
+    """Yield (state, successors) depth-first over the reachable states (at most ``limit``)."""
+    comp = compile_spec(spec)
+    seen, frontier = {spec.init_state}, [spec.init_state]
+    while frontier and (not limit or len(seen) < limit):
+        s = frontier.pop()
+        succ = comp.successors(s)
+        yield s, succ
+        for _, t in succ:
+            if t not in seen:
+                seen.add(t)
+                frontier.append(t)
 
 
 def shortest(spec_id: str, os: str, **kw) -> dict[str, int | None]:

@@ -16,7 +16,7 @@ def fsmodel(*args, cwd=None):
 def test_check_violation_exits_1_with_a_readable_trace():
     p = fsmodel("check", "pg-panic", "--os", "linux-4.16", "--disable", "third-party")
     assert p.returncode == 1
-    assert "checkpoint-soundness: violated (9 steps)" in p.stdout
+    assert "checkpoint-soundness: violated (10 steps)" in p.stdout
     assert "evict_inode" in p.stdout and "disk_behind_ckpt[0][0]=T" in p.stdout
 
 

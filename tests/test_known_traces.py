@@ -11,20 +11,20 @@ from fsmodel.engines.replay import replay
 
 SOUND, DURABLE = "checkpoint-soundness", "durability"
 
-T1 = ("commit; ckpt_start; absorb; fault(kind=transient); ckpt_fsync; "
-      "ckpt_start; absorb; ckpt_fsync; ckpt_finish")
+T1 = ("commit; ckpt_start; buffer_sync; absorb; fault(kind=transient); ckpt_fsync; "
+      "ckpt_start; buffer_sync; absorb; ckpt_fsync; ckpt_finish")
 T2 = ("commit; write_buffer; close_fd; fault(kind=transient); writeback; "
-      "ckpt_start; absorb; ckpt_fsync; ckpt_finish")
+      "ckpt_start; buffer_sync; absorb; ckpt_fsync; ckpt_finish")
 T3 = ("commit; write_buffer; close_fd; fault(kind=transient); writeback; evict_inode; "
-      "ckpt_start; absorb; ckpt_fsync; ckpt_finish")
-T4 = ("commit; write_buffer; ckpt_start; absorb; other_open; fault(kind=transient); "
+      "ckpt_start; buffer_sync; absorb; ckpt_fsync; ckpt_finish")
+T4 = ("commit; write_buffer; ckpt_start; buffer_sync; absorb; other_open; fault(kind=transient); "
       "other_fsync; ckpt_fsync; ckpt_finish")
 T5 = ("commit(p=0); commit(p=1); write_buffer(b=0, p=0); fault(kind=transient); writeback(p=0); "
-      "write_buffer(b=1, p=1); send_fd(b=1, p=1); send_fd(b=0, p=0); heal; ckpt_start; "
+      "write_buffer(b=1, p=1); send_fd(b=1, p=1); send_fd(b=0, p=0); heal; ckpt_start; buffer_sync; "
       "absorb_fd; absorb_fd; absorb_done; ckpt_fsync; ckpt_finish")
-T7 = ("commit(f=0); commit(f=1); ckpt_start; absorb; fault(f=0, kind=transient); "
-      "ckpt_fsync(f=0); ckpt_start; absorb; ckpt_finish")
-R2 = ("commit; write_buffer; pg_crash; replay; ckpt_start; absorb; ckpt_finish; "
+T7 = ("commit(f=0); commit(f=1); ckpt_start; buffer_sync; absorb; fault(f=0, kind=transient); "
+      "ckpt_fsync(f=0); ckpt_start; buffer_sync; absorb; ckpt_finish")
+R2 = ("commit; write_buffer; pg_crash; replay; ckpt_start; buffer_sync; absorb; ckpt_finish; "
       "os_crash; replay")
 
 
@@ -39,8 +39,8 @@ def stuck_at(spec_id, os, script, **kw):
 @pytest.mark.parametrize("os", ["linux-4.12", "linux-4.13", "linux-4.16", "linux-5.8", "netbsd"])
 def test_t1_retry_after_failure(spec_id, os):
     if spec_id == "pg-2018":   # the requests are forgotten: the second fsync never happens
-        script = ("commit(f=0); ckpt_start; absorb; fault(f=0, kind=transient); "
-                  "ckpt_fsync(f=0); ckpt_start; absorb; ckpt_finish")
+        script = ("commit(f=0); ckpt_start; buffer_sync; absorb; fault(f=0, kind=transient); "
+                  "ckpt_fsync(f=0); ckpt_start; buffer_sync; absorb; ckpt_finish")
         r, final = run(spec_id, os, script)
     else:
         r, final = run(spec_id, os, T1)
@@ -49,7 +49,7 @@ def test_t1_retry_after_failure(spec_id, os):
 
 
 def test_t1_is_shortest_with_only_faults_and_retries():
-    assert shortest("pg-retry", "linux-4.16", disable=["third-party", "eviction"])[SOUND] == 9
+    assert shortest("pg-retry", "linux-4.16", disable=["third-party", "eviction"])[SOUND] == 11
 
 
 def test_t1_does_not_exist_on_freebsd():
@@ -61,8 +61,8 @@ def test_t1_does_not_exist_on_freebsd():
 def test_t2_late_open_on_4_13():
     r, _ = run("pg-panic", "linux-4.13", T2)
     assert SOUND in r.violated
-    # the writer's close is not needed: the checkpointer's own late open suffices (8 steps)
-    assert shortest("pg-panic", "linux-4.13", disable=["third-party"])[SOUND] == 8
+    # the writer's close is not needed: the checkpointer's own late open suffices (9 steps)
+    assert shortest("pg-panic", "linux-4.13", disable=["third-party"])[SOUND] == 9
     # 4.16 reports the unseen error to the late opener: PANIC instead of a checkpoint
     assert stuck_at("pg-panic", "linux-4.16", T2) == "ckpt_finish"
 
@@ -79,10 +79,10 @@ def test_t3_inode_eviction_on_every_linux(os):
 
 
 def test_t3_is_shortest_on_4_16_without_third_party():
-    # 9, not 10: the checkpointer can be the writer (CheckPointBuffers), its descriptor
+    # 10, not 11: the checkpointer can be the writer (CheckPointBuffers), its descriptor
     # cache closes the file, and eviction forgets the error before its fsync reopens it
-    assert shortest("pg-panic", "linux-4.16", disable=["third-party"])[SOUND] == 9
-    r, _ = run("pg-panic", "linux-4.16", "commit; ckpt_start; absorb; ckpt_close_fd; "
+    assert shortest("pg-panic", "linux-4.16", disable=["third-party"])[SOUND] == 10
+    r, _ = run("pg-panic", "linux-4.16", "commit; ckpt_start; buffer_sync; absorb; ckpt_close_fd; "
                "fault(kind=transient); writeback; evict_inode; ckpt_fsync; ckpt_finish")
     assert SOUND in r.violated
 
@@ -95,7 +95,7 @@ def test_t3_does_not_exist_where_dirty_pages_pin_the_inode():
 def test_t4_third_party_consumes_the_error(os):
     r, _ = run("pg-panic", os, T4)
     assert SOUND in r.violated
-    assert shortest("pg-panic", os, disable=["eviction"])[SOUND] == 9
+    assert shortest("pg-panic", os, disable=["eviction"])[SOUND] == 10
 
 
 def test_t5_fd_passing_keep_first_on_4_13():
@@ -113,8 +113,15 @@ def test_t7_forgotten_requests_even_on_freebsd():
     assert SOUND in r.violated
     assert final["disk[0][0]"] == 0 and final["disk[1][0]"] == 0   # both segments behind
     assert final["page[0][0]"] == "dirty"   # FreeBSD kept the page: only the request was lost
-    assert shortest("pg-2018", "freebsd", disable=["third-party", "eviction"])[SOUND] == 8
+    assert shortest("pg-2018", "freebsd", disable=["third-party", "eviction"])[SOUND] == 10
     assert stuck_at("pg-retry", "freebsd", T7, files=2) == "ckpt_finish"
+
+
+@pytest.mark.parametrize("spec_id", ["pg-panic", "pg-fdpass"])
+def test_t8_thin_provisioning_defeats_every_protocol(spec_id):
+    # contents lost at write() with no error ever reported (#1, #14)
+    found = shortest(spec_id, "linux-5.8", fs="thin", disable=["third-party", "eviction"])
+    assert found[SOUND] is not None
 
 
 def no_init_sync():
@@ -130,7 +137,7 @@ def test_r2_blk_done_without_full_page_writes():
     assert stuck_at("pg-panic", "freebsd", R2, protocol=proto, crashes=2) == "ckpt_finish"
     found = shortest("pg-panic", "freebsd", protocol=proto, fpw=False, crashes=2,
                      disable=["third-party", "eviction", "faults"])
-    assert found == {SOUND: 7, DURABLE: 9}
+    assert found == {SOUND: 8, DURABLE: 10}
 
 
 def test_r2_closed_by_the_pre_recovery_sync():

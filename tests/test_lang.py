@@ -5,7 +5,7 @@ from fsmodel.engines.pycompile import compile_spec
 from fsmodel.lang.expr import ite
 from fsmodel.lang.spec import Bool, Int, Spec
 
-from helpers import build, interpret_successors
+from helpers import build, interpret_successors, reachable
 
 
 def toy() -> Spec:
@@ -70,17 +70,11 @@ def test_static_false_guard_drops_ground_action():
 def test_compiled_successors_match_interpreter(spec_id, os):
     """The generated code and an independent interpreter agree on every state reached."""
     spec = build(spec_id, os, writes=1)
-    comp = compile_spec(spec)
-    seen, frontier = {spec.init_state}, [spec.init_state]
-    while frontier and len(seen) < 3000:
-        s = frontier.pop()
-        got = comp.successors(s)
-        assert got == interpret_successors(spec, s)
-        for _, t in got:
-            if t not in seen:
-                seen.add(t)
-                frontier.append(t)
-    assert len(seen) > 100
+    count = 0
+    for s, succ in reachable(spec, limit=3000):
+        assert succ == interpret_successors(spec, s)
+        count += 1
+    assert count > 100
 
 
 @pytest.mark.parametrize("spec_id,os", [("pg-2018", "linux-4.12"), ("pg-fdpass", "linux-4.16"),
@@ -89,14 +83,7 @@ def test_compiled_successors_match_interpreter(spec_id, os):
 def test_reachable_states_respect_declared_domains(spec_id, os):
     """Every value stays in its variable's declared domain (what z3 will assume)."""
     spec = build(spec_id, os, writes=1)
-    comp = compile_spec(spec)
-    seen, frontier = {spec.init_state}, [spec.init_state]
-    while frontier:
-        s = frontier.pop()
+    for s, _ in reachable(spec):
         for info in spec.vars:
             v = s[info.var.slot]
             assert info.domain.lo <= int(v) <= info.domain.hi, (info.var.name, v)
-        for _, t in comp.successors(s):
-            if t not in seen:
-                seen.add(t)
-                frontier.append(t)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TextIO
 
 from ..lang.spec import Spec
@@ -33,18 +33,18 @@ class Result:
     seconds: float
     complete: bool                      # the reachable state space was exhausted
     limit: str = ""                     # which resource limit stopped the search
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def violated(self) -> bool:
-        return any(v == "violated" for v in self.verdicts.values())
+    symmetry: bool = False              # states were reduced under a declared symmetry
 
 
 def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
-          progress: TextIO | None = sys.stderr) -> Result:
-    """Explore every reachable state breadth-first; stop when every property is violated."""
+          progress: TextIO | None = sys.stderr, symmetry: bool = True) -> Result:
+    """Explore every reachable state breadth-first; stop when every property is violated.
+
+    With ``symmetry``, states are reduced to one representative per permutation of the
+    records the spec declares interchangeable (``Spec.symmetric``)."""
     comp = compile_spec(spec)
     succ, violated = comp.successors, comp.violated
+    canon = comp.canon if symmetry else None
     start = time.monotonic()
     init = spec.init_state
     seen: set[int] = {hash(init)}
@@ -59,6 +59,8 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
             fs = hash(s)
             for ai, t in succ(s):
                 generated += 1
+                if canon is not None:
+                    t = canon(t)
                 h = hash(t)
                 if h in seen:
                     continue
@@ -90,11 +92,11 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
             verdicts[prop.name] = "violated"
             depth, fp = found[pi]
             traces[prop.name] = build_trace(spec, comp, _path(levels, depth, fp), prop.name,
-                                            "explicit")
+                                            "explicit", canon)
         else:
             verdicts[prop.name] = "holds" if complete else "unknown"
     return Result(spec, "explicit", verdicts, traces, generated, len(seen), len(levels),
-                  seconds, complete, limit)
+                  seconds, complete, limit, canon is not None)
 
 
 class Level:

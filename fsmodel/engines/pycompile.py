@@ -54,6 +54,7 @@ class Compiled:
     successors: Callable[[tuple], list[tuple[int, tuple]]]
     violated: Callable[[tuple], tuple[int, ...]]
     derived: Callable[[tuple], tuple]
+    canon: Callable[[tuple], tuple] | None   # representative under the declared symmetry
     source: str
 
 
@@ -74,10 +75,41 @@ def compile_spec(spec: Spec) -> Compiled:
     body = ", ".join(py(e, "s") for e in spec.derived.values())
     lines.append(f"    return ({body}{',' if body else ''})")
 
+    if len(spec.symmetry) > 1 or spec.pools:
+        lines.extend(_canon(spec))
     source = "\n".join(lines) + "\n"
     ns: dict = {}
     exec(compile(source, f"<fsmodel:{spec.name}>", "exec"), ns)  # noqa: S102 (generated code)
-    return Compiled(ns["successors"], ns["violated"], ns["derived"], source)
+    return Compiled(ns["successors"], ns["violated"], ns["derived"], ns.get("canon"), source)
+
+
+def _canon(spec: Spec) -> list[str]:
+    """One representative per symmetry class: sort the interchangeable records, then relabel
+    each pool's slots in order of first reference."""
+    tup = lambda r: "(" + ", ".join(f"t[{i}]" for i in r) + ",)"  # noqa: E731
+    out = [f"POOL{k} = {tuple(pool.records)!r}" for k, pool in enumerate(spec.pools)]
+    out += ["def canon(t):", "    t = list(t)"]
+    if len(spec.symmetry) > 1:
+        recs = ", ".join(tup(r) for r in spec.symmetry)
+        out += [f"    rs = sorted(({recs},))", f"    {recs}, = rs"]
+    for k, pool in enumerate(spec.pools):
+        out.append("    m = {}")
+        for h, w, val in pool.holders:
+            test = f"t[{h}] != {pool.none} and t[{h}] not in m"
+            if w is not None:
+                test = f"t[{w}] == {val} and {test}"
+            out.append(f"    if {test}: m[t[{h}]] = len(m)")
+        out += ["    if any(a != b for a, b in m.items()):",
+                f"        old = [tuple(t[i] for i in r) for r in POOL{k}]",
+                f"        for r in POOL{k}:",
+                "            for i in r: t[i] = 0",
+                "        for a, b in m.items():",
+                f"            for i, v in zip(POOL{k}[b], old[a]): t[i] = v"]
+        for h, w, val in pool.holders:
+            guard = f"t[{h}] != {pool.none}" + (f" and t[{w}] == {val}" if w is not None else "")
+            out.append(f"        if {guard}: t[{h}] = m[t[{h}]]")
+    out.append("    return tuple(t)")
+    return out
 
 
 def _action_block(ai: int, program: list, nlocals: int) -> list[str]:

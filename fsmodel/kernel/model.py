@@ -55,6 +55,15 @@ class Kernel:
         self.sample_rules = self.pol.sample or (MARK_SEEN,)
         self.bg_fates, self.sync_fates = self.pol.bg_fates, self.pol.sync_fates
 
+    def declare_pools(self, spec: Spec, holders: list[list[tuple[Var, Var | None, int]]]) -> None:
+        """The description slots of each file are interchangeable; ``holders[f]`` lists every
+        variable that can name one of file f's descriptions (with its condition, if any)."""
+        for f in range(self.F):
+            records = [[self.ref[f][s], self.cur[f][s]] +
+                       ([self.sbcur[f][s]] if self.sbcur is not None else [])
+                       for s in range(self.S)]
+            spec.pool(records, holders[f], self.NONE)
+
     # -- views -----------------------------------------------------------------------------
     def cached(self, f: int, p: int) -> Expr:
         return (self.page[f][p] == CLEAN) | (self.page[f][p] == DIRTY)
@@ -256,6 +265,15 @@ class Kernel:
                 for p in range(self.P):
                     u[self.page[f][p]] = ABSENT
                     u[self.cache[f][p]] = 0
+
+        if self.fs.eats_errors and cfg.on("faults"):
+            @spec.action("thin_lose", actor="disk", f=F, p=P)
+            def _(u: Update, f: int, p: int) -> None:
+                """Thin provisioning runs out of space: the dirty page's contents are lost
+                and the error is eaten (#1, #14; T8)."""
+                u.require(self.page[f][p] == DIRTY)
+                u[self.page[f][p]] = INVALID
+                u[self.cache[f][p]] = 0
 
         if cfg.on("faults") and cfg.bound("faults") > 0:
             @spec.action("fault", actor="disk", f=F, kind=FAULT.labels[1:])

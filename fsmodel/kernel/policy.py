@@ -6,7 +6,7 @@ option and the model explores them all (a parameter of the kernel's actions).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 # What happens to a page whose write-back failed.
 KEEP = "keep"              # marked clean, new content kept in memory until evicted (ext4)
@@ -49,6 +49,7 @@ class FileSystem:
     fates: tuple[str, ...] | None = None  # overrides the policy's fate of a failed page
     close_flushes: bool = False           # close() writes dirty pages and reports (NFS)
     journal_data: bool = False            # fsync puts data in the journal and returns 0
+    eats_errors: bool = False             # contents can be lost with no error recorded
     uncertain: str = ""
 
 
@@ -127,6 +128,12 @@ FILESYSTEMS: dict[str, FileSystem] = {f.id: f for f in [
     FileSystem("btrfs", "Btrfs: dirty pages dropped, reverted to the disk state",
                ("ATC20",), fates=(INVALIDATE,),
                uncertain="size and block-map reversion are not modelled, only the content"),
+    FileSystem("thin", "ext4 on thin provisioning (dm-thin, SAN): space exhaustion loses page "
+                       "cache contents and eats the error, even at write()",
+               ("#1 'page cache contents being lost (and errors \"eaten\") ... including just "
+                "when doing a write()'", "#14"), eats_errors=True,
+               uncertain="modelled as: a dirty page can be dropped without reaching the disk "
+                         "and without any error record"),
     FileSystem("nfs", "NFS: close() flushes and reports; a later fsync does not report it again",
                ("#1", "#23", "#71"), close_flushes=True),
 ]}

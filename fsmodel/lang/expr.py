@@ -11,11 +11,6 @@ from typing import Iterable, Sequence, Union
 
 ExprLike = Union["Expr", int, bool]
 
-# Operators, by arity; the engines map each name to their own construct.
-BINARY = {"+", "-", "*", "//", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or"}
-UNARY = {"not", "neg"}
-
-
 class Expr:
     """A node of the tree. Subclasses: Const, Var, Local, Op."""
 
@@ -89,19 +84,20 @@ TRUE, FALSE = Const(True), Const(False)
 
 
 def And(*xs: ExprLike) -> Expr:
-    items = [lift(x) for x in _flat(xs)]
-    items = [x for x in items if not (isinstance(x, Const) and x.value is True)]
-    if any(isinstance(x, Const) and x.value is False for x in items):
-        return FALSE
-    return _fold("and", items, TRUE)
+    return _connective("and", xs, unit=True)
 
 
 def Or(*xs: ExprLike) -> Expr:
+    return _connective("or", xs, unit=False)
+
+
+def _connective(op: str, xs: tuple, unit: bool) -> Expr:
+    """Fold ``op`` over xs (nested lists flattened), simplifying constant operands."""
     items = [lift(x) for x in _flat(xs)]
-    items = [x for x in items if not (isinstance(x, Const) and x.value is False)]
-    if any(isinstance(x, Const) and x.value is True for x in items):
-        return TRUE
-    return _fold("or", items, FALSE)
+    items = [x for x in items if not (isinstance(x, Const) and x.value is unit)]
+    if any(isinstance(x, Const) and x.value is (not unit) for x in items):
+        return FALSE if unit else TRUE
+    return _fold(op, items, TRUE if unit else FALSE)
 
 
 def Not(x: ExprLike) -> Expr:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import itertools
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from .expr import FALSE, Const, Expr, ExprLike, Local, Var, VarArray, And, lift
+from .expr import And, Const, Expr, ExprLike, Local, Var, VarArray, lift
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,17 @@ class Property:
 
 
 @dataclass
+class Pool:
+    """Slots whose labels mean nothing: records[i] holds slot i's variables, and each holder
+    is a variable naming a slot (or ``none``); a holder counts only while its ``when`` variable
+    equals the given value, if it has one.  Relabelling slots in order of first reference is
+    then a bisimulation, so each state is reduced to that labelling."""
+    records: list[tuple[int, ...]]
+    holders: list[tuple[int, int | None, int]]   # (holder slot, when slot, when value)
+    none: int
+
+
+@dataclass
 class VarInfo:
     var: Var
     domain: Domain
@@ -182,6 +193,8 @@ class Spec:
         self.properties: list[Property] = []
         self.derived: dict[str, Expr] = {}
         self.meta: dict[str, Any] = {}
+        self.symmetry: list[tuple[int, ...]] = []   # slots of interchangeable records
+        self.pools: list[Pool] = []                  # pools of interchangeable slots
         self._canonical: list[Callable[[Update], None]] = []
 
     # -- variables ------------------------------------------------------------------------
@@ -222,7 +235,8 @@ class Spec:
                 fn(u, **binding)
                 for canon in self._canonical:
                     canon(u)
-                if any(isinstance(i, Require) and i.cond is FALSE for i in u.program):
+                if any(isinstance(i, Require) and isinstance(i.cond, Const)
+                       and i.cond.value is False for i in u.program):
                     continue
                 self.actions.append(Action(name, binding, actor.format(**binding), u.program,
                                            u.nlocals, (fn.__doc__ or "").strip(), shown))
@@ -234,6 +248,24 @@ class Spec:
         observe any more (the cursor of a closed description): fewer states, same behaviours."""
         self._canonical.append(fn)
         return fn
+
+    def symmetric(self, records: Sequence[Sequence[Any]]) -> None:
+        """Declare records (one per process, say) interchangeable: every action and property
+        treats them alike, so states that differ by a permutation of them are one state."""
+        def slots(items: Sequence[Any]) -> tuple[int, ...]:
+            out: list[int] = []
+            for x in items:
+                out += [v.slot for v in (x.flat() if isinstance(x, VarArray) else [x])]
+            return tuple(out)
+        self.symmetry = [slots(r) for r in records]
+
+    def pool(self, records: Sequence[Sequence[Var]], holders: Sequence[tuple[Var, Var | None,
+                                                                              int]],
+             none: int) -> None:
+        """Declare a pool of interchangeable slots (see ``Pool``)."""
+        self.pools.append(Pool([tuple(v.slot for v in r) for r in records],
+                               [(h.slot, w.slot if w is not None else None, val)
+                                for h, w, val in holders], none))
 
     # -- properties and views --------------------------------------------------------------
     def invariant(self, name: str, doc: str, holds: ExprLike) -> None:
