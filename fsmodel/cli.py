@@ -1,7 +1,8 @@
 """The ``fsmodel`` command.
 
 Exit codes: 0 every property holds (matrix: every cell has a verdict); 1 a violation was found;
-2 bad usage or bad input; 3 inconclusive (a resource limit was hit).
+2 bad usage or bad input; 3 inconclusive (a resource limit was hit); 130 interrupted; 141 the
+output pipe closed.
 """
 from __future__ import annotations
 
@@ -96,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fsmodel: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (| head): exit as SIGPIPE would, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 # -- running one cell ------------------------------------------------------------------------

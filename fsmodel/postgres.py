@@ -12,7 +12,7 @@ pointer in ``ckpt``; WAL before it is recycled, so only changes after ``ckpt`` c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .config import Config
@@ -40,6 +40,10 @@ class Protocol:
 
     def build(self, cfg: Config) -> Spec:
         return PgModel(self, cfg).spec
+
+    def variant(self, **changes: Any) -> "Protocol":
+        """This protocol with only what a variant changes (a new id, a knob, bounds)."""
+        return replace(self, **changes)
 
 
 class PgModel:

@@ -29,6 +29,11 @@ def _load(path: Path) -> Any:
     return spec
 
 
+def spec_file(stem: str) -> Any:
+    """A shipped spec by file name (``pg_panic``), for specs that build on another."""
+    return _load(SPECS_DIR / f"{stem}.py")
+
+
 def shipped() -> dict[str, Any]:
     """Every spec in specs/, by id, in file-name order."""
     out = {}

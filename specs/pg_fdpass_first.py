@@ -1,17 +1,17 @@
-"""pg-fdpass-first: descriptor passing, keeping the first descriptor received (v1 / v2).
+"""pg-fdpass-first: descriptor passing over pg-panic, keeping the first descriptor received
+(v1 / v2).
 
 Each writer sends the descriptor it wrote through to the checkpointer (SCM_RIGHTS, #35 #44),
 which keeps the first one per segment and closes later ones.  Thomas's trace in #53: a
 descriptor opened after the error can arrive first and be kept; on 4.13 its fsync returns 0.
 """
-from fsmodel.postgres import FIRST, PANIC, Protocol
+from fsmodel.postgres import FIRST
+from fsmodel.registry import spec_file
 
-SPEC = Protocol(
+SPEC = spec_file("pg_panic").variant(
     id="pg-fdpass-first",
     summary="fd passing, keep the first descriptor received (never committed)",
     sources=("#35", "#44", "#53"),
-    on_fsync_error=PANIC,
     fd_passing=FIRST,
-    check_close=True,
     bounds={"backends": 2, "pages": 2, "queue": 2},  # T5: two writers, two pages
 )

@@ -110,3 +110,9 @@ def test_spec_file_outside_the_package(tmp_path):
     p = fsmodel("check", str(mine), "--os", "freebsd")
     assert p.returncode == 0, p.stderr
     assert "my-panic on freebsd" in p.stdout
+
+
+def test_closed_output_pipe_is_quiet():
+    p = subprocess.run(f"{sys.executable} -m fsmodel list | head -1", shell=True,
+                       capture_output=True, text=True)
+    assert p.stdout == "specs:\n" and "Traceback" not in p.stderr
