@@ -117,6 +117,16 @@ def test_t7_forgotten_requests_even_on_freebsd():
     assert stuck_at("pg-retry", "freebsd", T7, files=2) == "ckpt_finish"
 
 
+def test_t6_nfs_close_reports_but_the_checkpoint_wins_the_race():
+    # close() flushes and reports; the PANIC it causes is not interlocked with a concurrent
+    # checkpoint, whose fsync returns 0 (#1, #71)
+    script = ("commit; write_buffer; ckpt_start; buffer_sync; absorb; fault(kind=transient); "
+              "close_fd; ckpt_fsync; ckpt_finish")
+    r, final = run("pg-panic", "linux-5.8", script, fs="nfs")
+    assert SOUND in r.violated and final["panicking"] is True
+    assert shortest("pg-panic", "linux-5.8", fs="nfs", disable=["third-party"])[SOUND] == 9
+
+
 @pytest.mark.parametrize("spec_id", ["pg-panic", "pg-fdpass"])
 def test_t8_thin_provisioning_defeats_every_protocol(spec_id):
     # contents lost at write() with no error ever reported (#1, #14)
