@@ -72,7 +72,8 @@ def build_parser() -> Parser:
     m.add_argument("--specs", default="", metavar="LIST", help="spec ids (default: all)")
     m.add_argument("--os", default="", metavar="LIST", help="policy ids (default: all)")
     m.add_argument("--json", action="store_true", help="print the grid as JSON")
-    m.add_argument("--out", metavar="DIR", help="write traces and a summary here")
+    m.add_argument("--out", metavar="DIR", default="out/matrix",
+                   help="write every trace and a summary here (default out/matrix)")
     m.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="cells checked in parallel (default: the number of cores)")
     _common(m)
@@ -221,8 +222,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
                   f"({c['distinct']} states, {c['seconds']} s)", file=sys.stderr, flush=True)
     elapsed = time.monotonic() - start
     table = _table(specs, policies, cells)
-    if args.out:
-        _write_matrix(Path(args.out), specs, policies, cells, table, elapsed)
+    _write_matrix(Path(args.out), specs, policies, cells, table, elapsed)
     if args.json:
         print(json.dumps({"specs": specs, "os": policies, "seconds": round(elapsed, 1),
                           "cells": [{k: v for k, v in c.items() if k != "traces"} |

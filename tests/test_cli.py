@@ -116,3 +116,9 @@ def test_closed_output_pipe_is_quiet():
     p = subprocess.run(f"{sys.executable} -m fsmodel list | head -1", shell=True,
                        capture_output=True, text=True)
     assert p.stdout == "specs:\n" and "Traceback" not in p.stderr
+
+
+def test_matrix_writes_traces_by_default(tmp_path):
+    p = fsmodel("matrix", "--specs", "os-contract", "--os", "netbsd", "--jobs", "1", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "out" / "matrix" / "os-contract" / "netbsd.fsync-honesty.txt").exists()
