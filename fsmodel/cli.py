@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 from . import registry
 from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
+from .engines import smt
 from .engines.explicit import FINGERPRINT, check as explicit_check
 from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice
 from .render.text import render
@@ -52,6 +53,13 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="stop after S seconds (verdict unknown, exit 3)")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explore every permutation of interchangeable backends")
+    p.add_argument("--engine", choices=("explicit", "smt", "both"), default="explicit",
+                   help="explicit-state BFS, z3 (BMC, then a Spacer proof), or both, "
+                        "failing if they disagree (default explicit)")
+    p.add_argument("--depth", type=int, default=20, metavar="K",
+                   help="BMC depth for the smt engine (default 20)")
+    p.add_argument("--prove-seconds", type=float, default=60, metavar="S",
+                   help="time for a Spacer proof of each unviolated property (default 60)")
     _bounds_args(p)
 
 
@@ -95,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, BadConfig, UnknownChoice, registry.BadSpec) as e:
         print(f"fsmodel: error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except EngineDisagreement as e:
+        print(f"fsmodel: engines disagree: {e}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("fsmodel: interrupted", file=sys.stderr)
         return 130
@@ -113,9 +124,16 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     disable = [d for d in args.disable.split(",") if d]
     if args.max_states < 0 or args.max_seconds < 0:
         raise UsageError("--max-states and --max-seconds take non-negative numbers")
+    if args.depth < 0 or args.prove_seconds < 0:
+        raise UsageError("--depth and --prove-seconds take non-negative numbers")
     return {"fs": args.fs, "disable": disable, "fpw": args.fpw == "on",
             "bounds": _bounds_from(args), "max_states": args.max_states,
-            "max_seconds": args.max_seconds, "symmetry": not args.no_symmetry}
+            "max_seconds": args.max_seconds, "symmetry": not args.no_symmetry,
+            "engine": args.engine, "depth": args.depth, "prove_seconds": args.prove_seconds}
+
+
+class EngineDisagreement(Exception):
+    """The explicit and SMT engines gave different answers: a bug in one of them."""
 
 
 def run_cell(spec_id: str, os_id: str, opts: dict[str, Any], prop: str | None = None,
@@ -130,17 +148,77 @@ def run_cell(spec_id: str, os_id: str, opts: dict[str, Any], prop: str | None = 
         if prop not in names:
             raise BadConfig(f"unknown property '{prop}' (choose from {', '.join(names)})")
         spec.properties = [p for p in spec.properties if p.name == prop]
+    engine = opts.get("engine", "explicit")
+    cells = {}
+    if engine in ("explicit", "both"):
+        cells["explicit"] = _explicit_cell(spec, opts, progress)
+    if engine in ("smt", "both"):
+        cells["smt"] = _smt_cell(spec, opts)
+    if engine == "both":
+        _compare(cells["explicit"], cells["smt"])
+    cell = cells["explicit" if engine != "smt" else "smt"]
+    meta = cfg.describe() | {"engine": engine}
+    for t in cell["traces"].values():
+        t["itf"]["#meta"].update(meta)
+    out = {"spec": spec.name, **meta, **cell}
+    if engine == "both":
+        out["smt"] = {k: v for k, v in cells["smt"].items() if k != "traces"}
+    return out
+
+
+def _explicit_cell(spec: Any, opts: dict[str, Any], progress: bool) -> dict[str, Any]:
     res = explicit_check(spec, opts["max_states"], opts["max_seconds"],
                          sys.stderr if progress else None, opts.get("symmetry", True))
-    meta = cfg.describe() | {"engine": "explicit"}
-    traces = {}
-    for name, t in res.traces.items():
-        t.meta.update(meta)
-        traces[name] = {"itf": t.to_itf(), "text": render(t), "length": t.length}
-    return {"spec": spec.name, **meta, "verdicts": res.verdicts, "traces": traces,
+    details = {}
+    for name, v in res.verdicts.items():
+        details[name] = {"holds": "no violation in any reachable state within the bounds",
+                         "unknown": f"stopped by {res.limit}"}.get(v, "")
+    return {"verdicts": res.verdicts, "details": details, "traces": _traces(res.traces),
             "states": res.states, "distinct": res.distinct, "depth": res.depth,
             "seconds": round(res.seconds, 3), "complete": res.complete, "limit": res.limit,
             "symmetry": res.symmetry}
+
+
+def _smt_cell(spec: Any, opts: dict[str, Any]) -> dict[str, Any]:
+    res = smt.bmc(spec, opts.get("depth", 20), opts["max_seconds"])
+    verdicts, details = {}, {}
+    for name, v in res.verdicts.items():
+        if v == "violated":
+            verdicts[name], details[name] = "violated", f"found by BMC at depth {res.traces[name].length}"
+            continue
+        proof, secs = smt.prove(spec, name, opts.get("prove_seconds", 60))
+        if proof == "proved":
+            verdicts[name] = "holds"
+            details[name] = f"proved by Spacer (an inductive invariant) in {secs:.1f} s"
+        else:
+            verdicts[name] = "unknown"
+            details[name] = f"{v}; no Spacer proof in {secs:.1f} s"
+    return {"verdicts": verdicts, "details": details, "traces": _traces(res.traces),
+            "states": 0, "distinct": 0, "depth": res.depth, "seconds": round(res.seconds, 3),
+            "complete": False, "limit": res.limit, "symmetry": False,
+            "solver_seconds_per_depth": res.per_depth}
+
+
+def _traces(traces: dict[str, Any]) -> dict[str, Any]:
+    return {name: {"itf": t.to_itf(), "text": render(t), "length": t.length}
+            for name, t in traces.items()}
+
+
+def _compare(explicit: dict[str, Any], symbolic: dict[str, Any]) -> None:
+    """Fail loudly where both engines answered and the answers differ."""
+    for name, v in explicit["verdicts"].items():
+        w = symbolic["verdicts"][name]
+        lengths = (explicit["traces"].get(name, {}).get("length"),
+                   symbolic["traces"].get(name, {}).get("length"))
+        if "unknown" in (v, w):
+            reached = symbolic["depth"]
+            if v == "violated" and w == "unknown" and lengths[0] <= reached:
+                raise EngineDisagreement(f"{name}: explicit found a violation of length "
+                                         f"{lengths[0]}, BMC none up to depth {reached}")
+            continue
+        if v != w or lengths[0] != lengths[1]:
+            raise EngineDisagreement(f"{name}: explicit says {v} (length {lengths[0]}), "
+                                     f"smt says {w} (length {lengths[1]})")
 
 
 def _verdict(cell: dict[str, Any]) -> str:
@@ -160,11 +238,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.trace_out and first:
         _save_traces(cell, Path(args.trace_out))
     if args.json:
-        out = {"spec": cell["spec"], "os": cell["os"], "fs": cell["fs"], "engine": "explicit",
+        out = {"spec": cell["spec"], "os": cell["os"], "fs": cell["fs"], "engine": cell["engine"],
                "verdict": verdict, "property": first, "properties": cell["verdicts"],
-               "states": cell["states"], "distinct": cell["distinct"], "depth": cell["depth"],
+               "details": cell["details"], "states": cell["states"],
+               "distinct": cell["distinct"], "depth": cell["depth"],
                "seconds": cell["seconds"], "bounds": cell["bounds"],
                "trace": cell["traces"][first]["itf"] if first else None}
+        for key in ("solver_seconds_per_depth", "smt"):
+            if key in cell:
+                out[key] = cell[key]
         print(json.dumps(out))
         return _exit(verdict)
     print(f"{cell['spec']} on {cell['os']} ({cell['fs']}), bounds "
@@ -172,14 +254,20 @@ def cmd_check(args: argparse.Namespace) -> int:
           + (f", disabled: {','.join(cell['disabled'])}" if cell["disabled"] else ""))
     for name, v in cell["verdicts"].items():
         extra = f" ({cell['traces'][name]['length']} steps)" if v == "violated" else ""
-        print(f"  {name}: {v}{extra}")
-    reduced = ", reduced by symmetry (backends, description slots)" if cell["symmetry"] else ""
-    print(f"  explored {cell['distinct']} distinct states ({cell['states']} generated), depth "
-          f"{cell['depth']}, {cell['seconds']} s{reduced}; {FINGERPRINT}")
+        print(f"  {name}: {v}{extra}" + (f": {cell['details'][name]}" if v != "violated" else ""))
+    if cell["engine"] != "smt":
+        reduced = ", reduced by symmetry (backends, description slots)" if cell["symmetry"] else ""
+        print(f"  explored {cell['distinct']} distinct states ({cell['states']} generated), "
+              f"depth {cell['depth']}, {cell['seconds']} s{reduced}; {FINGERPRINT}")
+    if "smt" in cell or cell["engine"] == "smt":
+        s = cell.get("smt", cell)
+        print(f"  smt: BMC to depth {s['depth']} in {s['seconds']} s"
+              + ("; agrees with the explicit engine" if "smt" in cell else ""))
+        if "smt" in cell:
+            for name, detail in s["details"].items():
+                print(f"    {name}: {s['verdicts'][name]}: {detail}")
     if cell["limit"]:
-        print(f"  stopped by {cell['limit']}: no verdict beyond the states explored")
-    elif verdict == "holds":
-        print("  holds within these bounds (the explicit engine proves nothing beyond them)")
+        print(f"  stopped by {cell['limit']}: no verdict beyond what was explored")
     for t in cell["traces"].values():
         print()
         print(t["text"], end="")

@@ -122,3 +122,17 @@ def test_matrix_writes_traces_by_default(tmp_path):
     p = fsmodel("matrix", "--specs", "os-contract", "--os", "netbsd", "--jobs", "1", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "out" / "matrix" / "os-contract" / "netbsd.fsync-honesty.txt").exists()
+
+
+def test_engine_smt_and_both():
+    p = fsmodel("check", "pg-panic", "--os", "linux-4.13", "--engine", "smt", "--json",
+                "--disable", "third-party")
+    assert p.returncode == 1, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["engine"] == "smt" and doc["property"] == "checkpoint-soundness"
+    assert len(doc["trace"]["states"]) == 10   # 9 steps, as BFS finds
+    assert [d["depth"] for d in doc["solver_seconds_per_depth"]] == list(range(12))
+    p = fsmodel("check", "os-contract", "--os", "freebsd", "--engine", "both")
+    assert p.returncode == 0, p.stderr
+    assert "agrees with the explicit engine" in p.stdout
+    assert "fsync-honesty: holds: proved by Spacer" in p.stdout
