@@ -92,6 +92,9 @@ def build_parser() -> Parser:
     b.add_argument("--spec", default="pg-fdpass", help="spec (default pg-fdpass)")
     b.add_argument("--os", default="freebsd", help="policy (default freebsd: the property "
                    "holds, so the whole state space is explored)")
+    b.add_argument("--smt", action="store_true",
+                   help="also: BMC solver time per depth on pg-panic/linux-4.16 and the time "
+                        "to a Spacer proof on pg-retry/freebsd")
     return top
 
 
@@ -405,4 +408,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
           f"{cell['depth']}, {cell['seconds']} s")
     print(f"  {rate:,.0f} states/s generated, {cell['distinct'] / cell['seconds']:,.0f} "
           f"distinct/s, peak RSS {peak:.0f} MiB")
+    if args.smt:
+        _bench_smt()
     return EXIT_HOLDS
+
+
+def _bench_smt() -> None:
+    """Solver time per BMC depth to the first violation, and the time to a proof."""
+    spec = registry.find("pg-panic").build(make_config("linux-4.16", defaults={}))
+    res = smt.bmc(spec, 20)
+    per = ", ".join(f"{d['depth']}:{d['seconds']}" for d in res.per_depth)
+    print(f"bench smt: pg-panic on linux-4.16, BMC to the first violations "
+          f"({', '.join(f'{p} {t.length}' for p, t in res.traces.items())}) in "
+          f"{res.seconds:.1f} s; solver seconds per depth {per}")
+    entry = registry.find("pg-retry")
+    spec = entry.build(make_config("freebsd", defaults=entry.bounds))
+    verdict, secs = smt.prove(spec, "checkpoint-soundness", 300)
+    print(f"bench smt: pg-retry on freebsd, checkpoint-soundness {verdict} by Spacer in "
+          f"{secs:.1f} s")
