@@ -95,9 +95,7 @@ class Encoder:
         parts = [z3.And(act >= 0, act < len(self.spec.actions))]
         for ai, a in enumerate(self.spec.actions):
             guard, new = self.action(a, st)
-            eqs = [n == v for n, v, old in zip(nxt, new, st) if not v.eq(old)]
-            eqs += [n == old for n, v, old in zip(nxt, new, st) if v.eq(old)]
-            parts.append(z3.Implies(act == ai, z3.And(guard, *eqs)))
+            parts.append(z3.Implies(act == ai, z3.And(guard, *(n == v for n, v in zip(nxt, new)))))
         return z3.And(parts)
 
     # -- expressions -----------------------------------------------------------------------
