@@ -24,6 +24,9 @@ from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice
 from .render.text import render
 
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+# Options of a run with every default (bench): ext4, nothing disabled, the spec's bounds.
+DEFAULTS: dict[str, Any] = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {},
+                            "max_states": 0, "max_seconds": 0, "symmetry": True}
 
 
 class UsageError(Exception):
@@ -135,6 +138,14 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
             "engine": args.engine, "depth": args.depth, "prove_seconds": args.prove_seconds}
 
 
+def _build(spec_id: str, os_id: str, opts: dict[str, Any] = DEFAULTS) -> tuple[Any, Any]:
+    """The configuration (the spec's own bounds under the user's) and the built spec."""
+    entry = registry.find(spec_id)
+    cfg = make_config(os_id, opts["fs"], opts["disable"], opts["fpw"], opts["bounds"],
+                      getattr(entry, "bounds", {}))
+    return cfg, entry.build(cfg)
+
+
 class EngineDisagreement(Exception):
     """The explicit and SMT engines gave different answers: a bug in one of them."""
 
@@ -142,10 +153,7 @@ class EngineDisagreement(Exception):
 def run_cell(spec_id: str, os_id: str, opts: dict[str, Any], prop: str | None = None,
              progress: bool = True) -> dict[str, Any]:
     """Check one spec under one policy; a plain dict (it crosses process boundaries)."""
-    entry = registry.find(spec_id)
-    cfg = make_config(os_id, opts["fs"], opts["disable"], opts["fpw"], opts["bounds"],
-                      getattr(entry, "bounds", {}))
-    spec = entry.build(cfg)
+    cfg, spec = _build(spec_id, os_id, opts)
     if prop is not None:
         names = [p.name for p in spec.properties]
         if prop not in names:
@@ -397,9 +405,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    opts = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {}, "max_states": 0,
-            "max_seconds": 0, "symmetry": True}
-    cell = run_cell(args.spec, args.os, opts, progress=False)
+    cell = run_cell(args.spec, args.os, DEFAULTS, progress=False)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rate = cell["states"] / cell["seconds"] if cell["seconds"] else 0
     print(f"bench: {cell['spec']} on {cell['os']}, bounds "
@@ -415,14 +421,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def _bench_smt() -> None:
     """Solver time per BMC depth to the first violation, and the time to a proof."""
-    spec = registry.find("pg-panic").build(make_config("linux-4.16", defaults={}))
-    res = smt.bmc(spec, 20)
+    res = smt.bmc(_build("pg-panic", "linux-4.16")[1], 20)
     per = ", ".join(f"{d['depth']}:{d['seconds']}" for d in res.per_depth)
     print(f"bench smt: pg-panic on linux-4.16, BMC to the first violations "
           f"({', '.join(f'{p} {t.length}' for p, t in res.traces.items())}) in "
           f"{res.seconds:.1f} s; solver seconds per depth {per}")
-    entry = registry.find("pg-retry")
-    spec = entry.build(make_config("freebsd", defaults=entry.bounds))
-    verdict, secs = smt.prove(spec, "checkpoint-soundness", 300)
+    verdict, secs = smt.prove(_build("pg-retry", "freebsd")[1], "checkpoint-soundness", 300)
     print(f"bench smt: pg-retry on freebsd, checkpoint-soundness {verdict} by Spacer in "
           f"{secs:.1f} s")

@@ -40,6 +40,7 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
     lied = spec.var("fsync_lied", Bool(), False)
     returned = spec.var("returned", Enum("-", "0", "EIO"), 0)  # the last sync call's result
     other = spec.var("other_fd", fd, k.NONE, (F,)) if cfg.on("third-party") else None
+    holders = (wfd, dupfd) + ((other,) if other is not None else ())
 
     def synced(f: int) -> Expr:
         return And(k.disk[f][p] >= written[f][p] for p in range(P))
@@ -112,12 +113,11 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
             for f in range(F):
                 for p in range(P):
                     u[written[f][p]] = k.disk[f][p]
-                for h in (wfd, dupfd) + ((other,) if other is not None else ()):
+                for h in holders:
                     u[h[f]] = k.NONE
             k.crash(u)
 
     k.declare_environment(spec)
-    holders = (wfd, dupfd) + ((other,) if other is not None else ())
     k.declare_pools(spec, [[(h[f], None, 0) for h in holders] for f in range(F)])
     spec.invariant("fsync-honesty",
                    "fsync returning 0 on a description implies every earlier write to the "

@@ -111,14 +111,18 @@ class PgModel:
     def alive(self) -> Expr:
         return (self.recovery == RUNNING) & ~self.panicking
 
-    def descriptor_holders(self, f: int) -> list[tuple[Any, Any, int]]:
-        """Every variable that can name a description of file f."""
+    def pg_descriptor_holders(self, f: int) -> list[tuple[Any, Any, int]]:
+        """PostgreSQL's variables that can name a description of file f, each with the
+        condition (variable, value) under which it refers to file f, if any."""
         out = [(self.bfd[b][f], None, 0) for b in range(self.B)] + [(self.cfd[f], None, 0)]
-        if self.tfd is not None:
-            out.append((self.tfd[f], None, 0))
         if self.proto.fd_passing:
             out += [(self.sock_s[i], self.sock_f[i], f) for i in range(self.Q)]
         return out
+
+    def descriptor_holders(self, f: int) -> list[tuple[Any, Any, int]]:
+        """Every variable that can name a description of file f."""
+        other = [(self.tfd[f], None, 0)] if self.tfd is not None else []
+        return self.pg_descriptor_holders(f) + other
 
     def backend_extras(self, b: int) -> list[Any]:
         """A backend's variables besides its descriptors."""
@@ -405,12 +409,8 @@ class PgModel:
         """PANIC or kill: every PostgreSQL descriptor is closed by exit; kernel state stays."""
         k, fate = self.k, self.k.sync_fates[0]
         for f in range(self.F):
-            holders = [self.cfd[f]] + [self.bfd[b][f] for b in range(self.B)]
-            if self.proto.fd_passing:
-                holders += [ite(self.sock_f[i] == f, self.sock_s[i], k.NONE)
-                            for i in range(self.Q)]
-            for h in holders:
-                desc = u.let(h)
+            for h, when, value in self.pg_descriptor_holders(f):
+                desc = u.let(h if when is None else ite(when == value, h, k.NONE))
                 with u.when(desc != k.NONE):
                     k.close(u, f, desc, fate)
         self.forget_pg_memory(u)
