@@ -14,7 +14,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from . import registry
 from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
@@ -53,7 +53,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-states", type=int, default=0, metavar="N",
                    help="stop after N distinct states (verdict unknown, exit 3)")
     p.add_argument("--max-seconds", type=float, default=0, metavar="S",
-                   help="stop after S seconds (verdict unknown, exit 3)")
+                   help="stop each engine after S seconds (verdict unknown, exit 3)")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explore every permutation of interchangeable backends")
     p.add_argument("--engine", choices=("explicit", "smt", "both"), default="explicit",
@@ -173,7 +173,7 @@ def run_cell(spec_id: str, os_id: str, opts: dict[str, Any], prop: str | None = 
         t["itf"]["#meta"].update(meta)
     out = {"spec": spec.name, **meta, **cell}
     if engine == "both":
-        out["smt"] = {k: v for k, v in cells["smt"].items() if k != "traces"}
+        out["smt"] = _summary(cells["smt"])
     return out
 
 
@@ -192,22 +192,38 @@ def _explicit_cell(spec: Any, opts: dict[str, Any], progress: bool) -> dict[str,
 
 def _smt_cell(spec: Any, opts: dict[str, Any]) -> dict[str, Any]:
     res = smt.bmc(spec, opts.get("depth", 20), opts["max_seconds"])
-    verdicts, details = {}, {}
+    verdicts, details, proofs = {}, {}, {}
     for name, v in res.verdicts.items():
         if v == "violated":
-            verdicts[name], details[name] = "violated", f"found by BMC at depth {res.traces[name].length}"
+            verdicts[name] = "violated"
+            details[name] = f"found by BMC at depth {res.traces[name].length}"
             continue
-        proof, secs = smt.prove(spec, name, opts.get("prove_seconds", 60))
-        if proof == "proved":
-            verdicts[name] = "holds"
-            details[name] = f"proved by Spacer (an inductive invariant) in {secs:.1f} s"
-        else:
-            verdicts[name] = "unknown"
-            details[name] = f"{v}; no Spacer proof in {secs:.1f} s"
+        verdicts[name], details[name], proofs[name] = _prove(spec, name, v, opts)
     return {"verdicts": verdicts, "details": details, "traces": _traces(res.traces),
             "states": 0, "distinct": 0, "depth": res.depth, "seconds": round(res.seconds, 3),
-            "complete": False, "limit": res.limit, "symmetry": False,
-            "solver_seconds_per_depth": res.per_depth}
+            "complete": False, "limit": res.limit, "symmetry": False, "bits": res.bits,
+            "solver_seconds_per_depth": res.per_depth, "proofs": proofs}
+
+
+def _prove(spec: Any, name: str, bmc_verdict: str, opts: dict[str, Any]) -> tuple[str, str, str]:
+    """A Spacer proof for every value of the bounds, else for the configured ones: the
+    verdict, what backs it, and the proof's scope (all-bounds, bounds, or none)."""
+    budget = opts.get("prove_seconds", 60)
+    free = smt.prove(spec, name, budget, free_bounds=True)
+    if free.verdict == "proved":
+        return "holds", (f"proved by Spacer (an inductive invariant) for every number of "
+                         f"{', '.join(free.free)}, in {free.seconds:.1f} s"), "all-bounds"
+    bounded = smt.prove(spec, name, budget)
+    why = (f"not for every number of {', '.join(free.free)}: Spacer finds a violation "
+           "with larger bounds" if free.verdict == "violated" else
+           f"no proof for every bound in {free.seconds:.1f} s")
+    if bounded.verdict == "proved":
+        return "holds", (f"proved by Spacer (an inductive invariant) for these bounds in "
+                         f"{bounded.seconds:.1f} s; {why}"), "bounds"
+    if bounded.verdict == "violated":   # BMC stopped short of the violation Spacer reached
+        return "violated", f"Spacer finds a violation beyond BMC's {bmc_verdict}", "none"
+    return "unknown", f"{bmc_verdict}; {why}; none for these bounds in " \
+                      f"{bounded.seconds:.1f} s", "none"
 
 
 def _traces(traces: dict[str, Any]) -> dict[str, Any]:
@@ -216,20 +232,18 @@ def _traces(traces: dict[str, Any]) -> dict[str, Any]:
 
 
 def _compare(explicit: dict[str, Any], symbolic: dict[str, Any]) -> None:
-    """Fail loudly where both engines answered and the answers differ."""
+    """Fail loudly where the two engines' answers contradict each other: verdicts that differ,
+    shortest lengths that differ, or BMC clean past the explicit engine's counterexample."""
     for name, v in explicit["verdicts"].items():
         w = symbolic["verdicts"][name]
-        lengths = (explicit["traces"].get(name, {}).get("length"),
-                   symbolic["traces"].get(name, {}).get("length"))
-        if "unknown" in (v, w):
-            reached = symbolic["depth"]
-            if v == "violated" and w == "unknown" and lengths[0] <= reached:
-                raise EngineDisagreement(f"{name}: explicit found a violation of length "
-                                         f"{lengths[0]}, BMC none up to depth {reached}")
-            continue
-        if v != w or lengths[0] != lengths[1]:
-            raise EngineDisagreement(f"{name}: explicit says {v} (length {lengths[0]}), "
-                                     f"smt says {w} (length {lengths[1]})")
+        n = explicit["traces"].get(name, {}).get("length")
+        m = symbolic["traces"].get(name, {}).get("length")
+        if v == "unknown" or (w == "unknown" and (v != "violated" or n > symbolic["depth"])):
+            continue   # one engine stopped short, and nothing it saw contradicts the other
+        if v != w or None not in (n, m) and n != m:
+            why = f"length {m}" if m else symbolic["details"][name]
+            raise EngineDisagreement(f"{name}: explicit says {v}"
+                                     + (f" (length {n})" if n else "") + f", smt says {w} ({why})")
 
 
 def _verdict(cell: dict[str, Any]) -> str:
@@ -245,7 +259,7 @@ def _exit(verdict: str) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     cell = run_cell(args.spec, args.os, _options(args), args.property, progress=not args.json)
     verdict = _verdict(cell)
-    first = next((n for n, v in cell["verdicts"].items() if v == "violated"), None)
+    first = next(iter(cell["traces"]), None)   # a violated property with a trace
     if args.trace_out and first:
         _save_traces(cell, Path(args.trace_out))
     if args.json:
@@ -264,20 +278,21 @@ def cmd_check(args: argparse.Namespace) -> int:
           + " ".join(f"{k}={v}" for k, v in cell["bounds"].items())
           + (f", disabled: {','.join(cell['disabled'])}" if cell["disabled"] else ""))
     for name, v in cell["verdicts"].items():
-        extra = f" ({cell['traces'][name]['length']} steps)" if v == "violated" else ""
-        print(f"  {name}: {v}{extra}" + (f": {cell['details'][name]}" if v != "violated" else ""))
+        t = cell["traces"].get(name)
+        print(f"  {name}: {v}" + (f" ({t['length']} steps)" if t else f": {cell['details'][name]}"))
     if cell["engine"] != "smt":
         reduced = ", reduced by symmetry (backends, description slots)" if cell["symmetry"] else ""
         print(f"  explored {cell['distinct']} distinct states ({cell['states']} generated), "
               f"depth {cell['depth']}, {cell['seconds']} s{reduced}; {FINGERPRINT}")
     if "smt" in cell or cell["engine"] == "smt":
         s = cell.get("smt", cell)
-        print(f"  smt: BMC to depth {s['depth']} in {s['seconds']} s"
+        print(f"  smt: BMC to depth {s['depth']} in {s['seconds']} s ({s['bits']}-bit values)"
+              + (f", stopped by {s['limit']}" if s["limit"] else "")
               + ("; agrees with the explicit engine" if "smt" in cell else ""))
         if "smt" in cell:
             for name, detail in s["details"].items():
                 print(f"    {name}: {s['verdicts'][name]}: {detail}")
-    if cell["limit"]:
+    if cell["limit"] and cell["engine"] != "smt":
         print(f"  stopped by {cell['limit']}: no verdict beyond what was explored")
     for t in cell["traces"].values():
         print()
@@ -286,7 +301,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _save_traces(cell: dict[str, Any], path: Path) -> None:
-    names = [n for n, v in cell["verdicts"].items() if v == "violated"]
+    names = list(cell["traces"])
     path.parent.mkdir(parents=True, exist_ok=True)
     for i, name in enumerate(names):
         target = path if i == 0 else path.with_name(f"{path.name.split('.')[0]}.{name}.itf.json")
@@ -317,16 +332,21 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         for job in jobs:
             cells[job] = futures[job].result()
             c = cells[job]
+            smt_part = (f"; smt {_cell_text(c['smt'])} ({c['smt']['seconds']} s)"
+                        if "smt" in c else "")
             print(f"fsmodel: {job[0]} on {job[1]}: {_cell_text(c)} "
-                  f"({c['distinct']} states, {c['seconds']} s)", file=sys.stderr, flush=True)
+                  f"({c['distinct']} states, {c['seconds']} s){smt_part}",
+                  file=sys.stderr, flush=True)
     elapsed = time.monotonic() - start
-    table = _table(specs, policies, cells)
+    table = _table(specs, policies, cells, lambda c: c)
+    if opts["engine"] == "both":
+        table = ("explicit engine:\n" + table + "\nsmt engine (agrees with the explicit one):\n"
+                 + _table(specs, policies, cells, lambda c: c["smt"]))
+    table += LEGEND
     _write_matrix(Path(args.out), specs, policies, cells, table, elapsed)
     if args.json:
         print(json.dumps({"specs": specs, "os": policies, "seconds": round(elapsed, 1),
-                          "cells": [{k: v for k, v in c.items() if k != "traces"} |
-                                    {"lengths": {n: t["length"] for n, t in c["traces"].items()}}
-                                    for c in cells.values()]}))
+                          "cells": [_summary(c) for c in cells.values()]}))
     else:
         print(table, end="")
         print(f"{len(cells)} cells in {elapsed:.1f} s")
@@ -339,25 +359,43 @@ def _cell_opts(opts: dict[str, Any], policy: str) -> dict[str, Any]:
     return opts if POLICIES[policy].linux else opts | {"fs": "ext4"}
 
 
+def _summary(cell: dict[str, Any]) -> dict[str, Any]:
+    """A cell without its traces, with their lengths."""
+    return {k: v for k, v in cell.items() if k != "traces"} | {
+        "lengths": {n: t["length"] for n, t in cell["traces"].items()}}
+
+
 def _cell_text(cell: dict[str, Any]) -> str:
-    parts = []
+    """One entry per property: see LEGEND."""
+    parts, lengths = [], _summary(cell)["lengths"] if "traces" in cell else cell["lengths"]
     for name, v in cell["verdicts"].items():
-        parts.append(str(cell["traces"][name]["length"]) if v == "violated"
-                     else "ok" if v == "holds" else "?")
+        if v == "violated":
+            parts.append(str(lengths.get(name, "x")))
+        elif v == "holds":
+            parts.append("ok*" if cell.get("proofs", {}).get(name) == "all-bounds" else "ok")
+        else:
+            parts.append(f"?{cell['depth']}" if "proofs" in cell else "?")
     return "/".join(parts)
 
 
-def _table(specs: list[str], policies: list[str], cells: dict) -> str:
+LEGEND = """\
+cell: one entry per property (pg specs: checkpoint-soundness/durability; os-contract:
+fsync-honesty). A number is the length of the shortest counterexample. ok: holds within the
+bounds (explicit: every reachable state checked; smt: Spacer proof for these bounds). ok*:
+Spacer proof for every number of writes, checkpoints, crashes and faults. x: Spacer found a
+violation beyond the BMC depth reached. ?: inconclusive (smt: ?K, no violation up to depth K).
+"""
+
+
+def _table(specs: list[str], policies: list[str], cells: dict,
+           view: Callable[[dict], dict]) -> str:
     head = ["spec"] + policies
-    rows = [[s] + [_cell_text(cells[(s, p)]) for p in policies] for s in specs]
+    rows = [[s] + [_cell_text(view(cells[(s, p)])) for p in policies] for s in specs]
     widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
     fmt = lambda r: "| " + " | ".join(x.ljust(w) for x, w in zip(r, widths)) + " |"  # noqa: E731
     lines = [fmt(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     lines += [fmt(r) for r in rows]
-    legend = ("cell: one entry per property (pg specs: checkpoint-soundness/durability; "
-              "os-contract: fsync-honesty); a number is the length of the shortest "
-              "counterexample, ok = holds within the bounds, ? = inconclusive")
-    return "\n".join(lines) + "\n" + legend + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def _write_matrix(out: Path, specs: list[str], policies: list[str], cells: dict, table: str,
@@ -372,8 +410,7 @@ def _write_matrix(out: Path, specs: list[str], policies: list[str], cells: dict,
     (out / "summary.md").write_text(
         "# fsmodel matrix\n\n" + table + f"\n{len(cells)} cells in {elapsed:.1f} s. "
         "Traces: `<spec>/<os>.<property>.txt` and `.itf.json`.\n")
-    _write_json(out / "matrix.json",
-                [{k: v for k, v in c.items() if k != "traces"} for c in cells.values()])
+    _write_json(out / "matrix.json", [_summary(c) for c in cells.values()])
 
 
 def _write_json(path: Path, doc: Any) -> None:
@@ -420,12 +457,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _bench_smt() -> None:
-    """Solver time per BMC depth to the first violation, and the time to a proof."""
-    res = smt.bmc(_build("pg-panic", "linux-4.16")[1], 20)
-    per = ", ".join(f"{d['depth']}:{d['seconds']}" for d in res.per_depth)
-    print(f"bench smt: pg-panic on linux-4.16, BMC to the first violations "
-          f"({', '.join(f'{p} {t.length}' for p, t in res.traces.items())}) in "
-          f"{res.seconds:.1f} s; solver seconds per depth {per}")
-    verdict, secs = smt.prove(_build("pg-retry", "freebsd")[1], "checkpoint-soundness", 300)
-    print(f"bench smt: pg-retry on freebsd, checkpoint-soundness {verdict} by Spacer in "
-          f"{secs:.1f} s")
+    """Solver seconds per BMC depth on every shipped spec (a minute each), and proof times."""
+    for sid in registry.shipped():
+        res = smt.bmc(_build(sid, "linux-4.16")[1], 20, 60)
+        found = ", ".join(f"{p} {t.length}" for p, t in res.traces.items()) or "none"
+        per = " ".join(f"{d['depth']}:{d['seconds']}" for d in res.per_depth)
+        print(f"bench smt: {sid} on linux-4.16, depth {res.depth} in {res.seconds:.1f} s"
+              + (f" (stopped by {res.limit})" if res.limit else "")
+              + f", violations {found}; solver seconds per depth {per}")
+    for sid, prop in (("os-contract", "fsync-honesty"), ("pg-retry", "checkpoint-soundness"),
+                      ("pg-panic", "checkpoint-soundness")):
+        p = smt.prove(_build(sid, "freebsd")[1], prop, 300, free_bounds=True)
+        print(f"bench smt: {sid} on freebsd, {prop} {p.verdict} by Spacer for every number of "
+              f"{', '.join(p.free)} in {p.seconds:.1f} s")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .lang.expr import Bound
 from .kernel.policy import FileSystem, Policy, effective, lookup_fs, lookup_policy
 
 ENVIRONMENT = {
@@ -45,6 +46,10 @@ class Config:
 
     def bound(self, name: str) -> int:
         return self.bounds[name]
+
+    def limit(self, name: str) -> Bound:
+        """The bound in a guard (``writes < limit``): a proof for every value leaves it free."""
+        return Bound(self.bounds[name], name)
 
     def on(self, behaviour: str) -> bool:
         return behaviour in self.environment

@@ -35,8 +35,9 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
     fd = Slot(k.NONE)
     wfd = spec.var("writer_fd", fd, k.NONE, (F,))
     dupfd = spec.var("writer_dup_fd", fd, k.NONE, (F,))
-    written = spec.var("written", Int(0, W), 0, (F, P))  # ghost: the writer's last write
-    nwrites = spec.var("writes", Int(0, W), 0)
+    # ghost: the writer's last write
+    written = spec.var("written", Int(0, W, grows=True), 0, (F, P))
+    nwrites = spec.var("writes", Int(0, W, grows=True), 0)
     lied = spec.var("fsync_lied", Bool(), False)
     returned = spec.var("returned", Enum("-", "0", "EIO"), 0)  # the last sync call's result
     other = spec.var("other_fd", fd, k.NONE, (F,)) if cfg.on("third-party") else None
@@ -66,7 +67,7 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
 
     @spec.action("write", actor="writer", f=range(F), p=range(P))
     def _(u: Update, f: int, p: int) -> None:
-        u.require(wfd[f] != k.NONE, nwrites < W)
+        u.require(wfd[f] != k.NONE, nwrites < cfg.limit("writes"))
         u[nwrites] = nwrites + 1
         u[written[f][p]] = written[f][p] + 1
         k.write(u, f, p, written[f][p])
@@ -103,12 +104,12 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
         k.declare_other_process(spec, other)
 
     if cfg.on("os-crash") and cfg.bound("crashes") > 0:
-        crashes = spec.var("crashes", Int(0, cfg.bound("crashes")), 0)
+        crashes = spec.var("crashes", Int(0, cfg.bound("crashes"), grows=True), 0)
 
         @spec.action("os_crash", actor="disk")
         def _(u: Update) -> None:
             """Power loss: unsynced writes are legitimately lost and owed to nobody."""
-            u.require(crashes < cfg.bound("crashes"))
+            u.require(crashes < cfg.limit("crashes"))
             u[crashes] = crashes + 1
             for f in range(F):
                 for p in range(P):

@@ -63,18 +63,18 @@ class PgModel:
         fd = Slot(NONE)
 
         # PostgreSQL's shared memory and processes.
-        self.ver = spec.var("ver", Int(0, W), 0, (F, P))
+        self.ver = spec.var("ver", Int(0, W, grows=True), 0, (F, P))
         self.bdirty = spec.var("buf_dirty", Bool(), False, (F, P))
-        self.writes = spec.var("writes", Int(0, W), 0)
+        self.writes = spec.var("writes", Int(0, W, grows=True), 0)
         self.bfd = spec.var("backend_fd", fd, NONE, (B, F))
         self.cfd = spec.var("ckpt_fd", fd, NONE, (F,))
         self.pending = spec.var("pending", Bool(), False, (F,))
         self.phase = spec.var("ckpt_phase", Enum("idle", "write", "absorb", "sync"), IDLE)
-        self.redo = spec.var("redo", Int(0, W), 0, (F, P))
-        self.ckpt = spec.var("ckpt", Int(0, W), 0, (F, P))
-        self.nckpt = spec.var("checkpoints", Int(0, b("checkpoints")), 0)
+        self.redo = spec.var("redo", Int(0, W, grows=True), 0, (F, P))
+        self.ckpt = spec.var("ckpt", Int(0, W, grows=True), 0, (F, P))
+        self.nckpt = spec.var("checkpoints", Int(0, b("checkpoints"), grows=True), 0)
         self.recovery = spec.var("recovery", Enum("running", "replay", "end-ckpt"), RUNNING)
-        self.crashes = spec.var("crashes", Int(0, b("crashes")), 0)
+        self.crashes = spec.var("crashes", Int(0, b("crashes"), grows=True), 0)
         self.panicking = spec.var("panicking", Bool(), False)
         self.lost = spec.var("lost", Bool(), False)
         if passing:
@@ -85,10 +85,10 @@ class PgModel:
             self.sock_n = spec.var("sock_len", Int(0, Q), 0)
             if proto.fd_passing == OLDEST:
                 cap = W + b("checkpoints") * F + 1
-                self.open_seq = spec.var("open_seq", Int(0, cap), 0)
-                self.bseq = spec.var("backend_seq", Int(0, cap), 0, (B, F))
-                self.sock_q = spec.var("sock_seq", Int(0, cap), 0, (Q,))
-                self.cseq = spec.var("ckpt_seq", Int(0, cap), 0, (F,))
+                self.open_seq = spec.var("open_seq", Int(0, cap, grows=True), 0)
+                self.bseq = spec.var("backend_seq", Int(0, cap, grows=True), 0, (B, F))
+                self.sock_q = spec.var("sock_seq", Int(0, cap, grows=True), 0, (Q,))
+                self.cseq = spec.var("ckpt_seq", Int(0, cap, grows=True), 0, (F,))
         else:
             self.queued = spec.var("queued", Bool(), False, (F,))
         self.tfd = spec.var("other_fd", fd, NONE, (F,)) if cfg.on("third-party") else None
@@ -169,7 +169,7 @@ class PgModel:
         @spec.action("commit", actor="backend", f=F, p=P)
         def _(u: Update, f: int, p: int) -> None:
             """A transaction changes page p and commits: WAL flushed, buffer dirty (xlog.c)."""
-            u.require(self.alive(), self.writes < self.cfg.bound("writes"), ~self.flushing(f, p))
+            u.require(self.alive(), self.writes < self.cfg.limit("writes"), ~self.flushing(f, p))
             u[self.ver[f][p]] = self.ver[f][p] + 1
             u[self.bdirty[f][p]] = True
             u[self.writes] = self.writes + 1
@@ -254,7 +254,7 @@ class PgModel:
         def _(u: Update) -> None:
             """Count the checkpoint (ckpt_started) and fix the redo pointer (xlog.c
             CreateCheckPoint); requests already in the socket were sent before it (#57)."""
-            u.require(can_run, self.phase == IDLE, self.nckpt < self.cfg.bound("checkpoints"))
+            u.require(can_run, self.phase == IDLE, self.nckpt < self.cfg.limit("checkpoints"))
             u[self.nckpt] = self.nckpt + 1
             for f in F:
                 for p in range(self.P):
@@ -417,7 +417,7 @@ class PgModel:
 
     def _crashes(self) -> None:
         spec, k, cfg = self.spec, self.k, self.cfg
-        room = self.crashes < cfg.bound("crashes")
+        room = self.crashes < cfg.limit("crashes")
 
         @spec.action("panic_exit", actor="postmaster")
         def _(u: Update) -> None:

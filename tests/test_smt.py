@@ -4,11 +4,15 @@ import random
 import pytest
 import z3
 
+from fsmodel import registry
+from fsmodel.engines.analysis import commuting, interval, value_bits
 from fsmodel.engines.explicit import check
 from fsmodel.engines.pycompile import compile_spec
 from fsmodel.engines.replay import replay
 from fsmodel.engines.smt import Encoder, bmc, prove
 from fsmodel.kernel.policy import POLICIES
+from fsmodel.lang.expr import Bound, Const, Op
+from fsmodel.lang.spec import Int, Spec
 
 from helpers import build, reachable
 
@@ -18,22 +22,19 @@ def lengths(result):
             for p in result.verdicts}
 
 
+SMALL = {"writes": 1, "checkpoints": 1, "backends": 1, "pages": 1, "queue": 1}
+
+
 @pytest.mark.parametrize("os", sorted(POLICIES))
-def test_bmc_agrees_with_bfs_on_the_os_contract(os):
-    spec = build("os-contract", os)
-    explicit = check(spec, progress=None)
-    symbolic = bmc(spec, 8)
-    assert lengths(symbolic) == lengths(explicit)
-
-
-@pytest.mark.parametrize("spec_id,os", [("pg-panic", "linux-4.13"), ("pg-retry", "netbsd"),
-                                        ("pg-2018", "freebsd"), ("pg-panic", "linux-5.8")])
-def test_bmc_finds_the_same_shortest_length(spec_id, os):
-    spec = build(spec_id, os, files=1, writes=1, disable=["third-party"])
-    explicit = check(spec, progress=None)
-    symbolic = bmc(spec, 12)
-    assert lengths(symbolic) == lengths(explicit)
-    assert all(v == "violated" for v in symbolic.verdicts.values())
+@pytest.mark.parametrize("spec_id", sorted(registry.shipped()))
+def test_bmc_agrees_with_bfs_on_every_spec_and_policy(spec_id, os):
+    """Same verdicts and shortest lengths; where BFS finds none, BMC finds none to depth 10
+    (small bounds: the default ones take minutes per cell, see the README)."""
+    spec = build(spec_id, os, **SMALL)
+    explicit = lengths(check(spec, progress=None))
+    found = [n for n in explicit.values() if n]
+    symbolic = bmc(spec, max(found) if found else 10)
+    assert lengths(symbolic) == explicit
 
 
 def test_smt_counterexample_replays_on_the_explicit_engine():
@@ -67,13 +68,58 @@ def test_encoding_matches_compiled_successors_on_concrete_states():
 
 @pytest.mark.parametrize("os", ["freebsd", "posix-strict"])
 def test_spacer_proves_the_contract_where_pages_stay_dirty(os):
-    assert prove(build("os-contract", os), "fsync-honesty", 60)[0] == "proved"
+    assert prove(build("os-contract", os), "fsync-honesty", 60).verdict == "proved"
 
 
 def test_spacer_proves_retry_sound_on_freebsd():
-    assert prove(build("pg-retry", "freebsd"), "checkpoint-soundness", 120)[0] == "proved"
+    assert prove(build("pg-retry", "freebsd"), "checkpoint-soundness", 120).verdict == "proved"
 
 
 def test_spacer_does_not_prove_a_violated_property():
-    verdict, _ = prove(build("os-contract", "linux-4.16"), "fsync-honesty", 60)
-    assert verdict == "violated"
+    assert prove(build("os-contract", "linux-4.16"), "fsync-honesty", 60).verdict == "violated"
+
+
+def test_commuting_actions_commute_on_reached_states():
+    """Each pair BMC orders one way only is enabled both ways and ends in the same state."""
+    spec = build("pg-fdpass", "linux-4.16", writes=1)
+    comp, order = compile_spec(spec), commuting(spec)
+    assert sum(len(js) for js in order.values()) > 50
+    for _, succ in random.Random(3).sample(list(reachable(spec, limit=2000)), 200):
+        after = dict(succ)
+        for i, js in order.items():
+            if i not in after:
+                continue
+            after_i = dict(comp.successors(after[i]))
+            for j in js:
+                if j in after_i:
+                    assert j in after, (spec.actions[i].label, spec.actions[j].label)
+                    assert dict(comp.successors(after[j])).get(i) == after_i[j]
+
+
+def counter_spec() -> Spec:
+    """x counts up to a bound of 2; 'x <= 2' holds for that bound and no other."""
+    spec = Spec("counter")
+    x = spec.var("x", Int(0, 2, grows=True), 0)
+
+    @spec.action("inc")
+    def _(u):
+        u.require(x < Bound(2, "writes"))
+        u[x] = x + 1
+    spec.invariant("small", "x stays within 2", x <= 2)
+    return spec
+
+
+def test_free_bounds_prove_for_every_value_or_refute():
+    assert prove(counter_spec(), "small", 30).verdict == "proved"
+    free = prove(counter_spec(), "small", 30, free_bounds=True)
+    assert (free.verdict, free.free) == ("violated", ["writes"])
+    contract = prove(build("os-contract", "freebsd"), "fsync-honesty", 60, free_bounds=True)
+    assert (contract.verdict, contract.free) == ("proved", ["faults", "writes"])
+
+
+def test_bit_width_covers_intermediate_values():
+    """The width holds x + 1, one past the domain; dividing a negative value is refused."""
+    spec = counter_spec()
+    assert value_bits(spec) == 3          # x + 1 reaches 3: two bits and a sign
+    with pytest.raises(ValueError, match="non-negative"):
+        interval(Op("//", (Const(-1), Const(2))), [], {})

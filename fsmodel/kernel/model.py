@@ -40,12 +40,12 @@ class Kernel:
         emax = errseq.largest(self.wrap) if self.pol.record == ERRSEQ else 1
         F, P, S = self.F, self.P, self.S
         self.page = spec.var("page", PAGE, ABSENT, (F, P))
-        self.cache = spec.var("cache", Int(0, W), 0, (F, P))
-        self.disk = spec.var("disk", Int(0, W), 0, (F, P))
+        self.cache = spec.var("cache", Int(0, W, grows=True), 0, (F, P))
+        self.disk = spec.var("disk", Int(0, W, grows=True), 0, (F, P))
         self.inode = spec.var("inode", Bool(), False, (F,))
         self.err = spec.var("wb_err", Int(0, emax), 0, (F,))
         self.fault = spec.var("fault", FAULT, NO_FAULT, (F,))
-        self.faults = spec.var("faults_started", Int(0, cfg.bound("faults")), 0)
+        self.faults = spec.var("faults_started", Int(0, cfg.bound("faults"), grows=True), 0)
         self.ref = spec.var("f_count", Int(0, holders), 0, (F, S))
         self.cur = spec.var("f_wb_err", Int(0, emax), 0, (F, S))
         self.sb = self.sbcur = None
@@ -279,7 +279,7 @@ class Kernel:
             @spec.action("fault", actor="disk", f=F, kind=FAULT.labels[1:])
             def _(u: Update, f: int, kind: str) -> None:
                 """The device starts failing writes to this file's sectors (section 2)."""
-                u.require(self.fault[f] == NO_FAULT, self.faults < cfg.bound("faults"))
+                u.require(self.fault[f] == NO_FAULT, self.faults < cfg.limit("faults"))
                 u[self.fault[f]] = FAULT.labels.index(kind)
                 u[self.faults] = self.faults + 1
 

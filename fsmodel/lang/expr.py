@@ -12,7 +12,7 @@ from typing import Iterable, Sequence, Union
 ExprLike = Union["Expr", int, bool]
 
 class Expr:
-    """A node of the tree. Subclasses: Const, Var, Local, Op."""
+    """A node of the tree. Subclasses: Const (and Bound), Var, Local, Op."""
 
     __slots__ = ()
 
@@ -51,6 +51,13 @@ class Expr:
 @dataclass(frozen=True, eq=False)
 class Const(Expr):
     value: int | bool
+
+
+@dataclass(frozen=True, eq=False)
+class Bound(Const):
+    """A constant that is a bound of the configuration (``--writes``): every engine reads its
+    value, except a proof for every value of the bound, which leaves it free."""
+    name: str = ""
 
 
 @dataclass(frozen=True, eq=False)

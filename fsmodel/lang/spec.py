@@ -30,6 +30,7 @@ class Domain:
     hi: int = 1
     labels: tuple[str, ...] = ()
     none: int | None = None  # a value that means "nothing" (a closed descriptor), shown "-"
+    grows: bool = False      # hi is only a configuration bound (a counter, a version number)
 
     def show(self, v: int | bool, text: bool = True) -> Any:
         """The value as a person reads it (``text``) or as ITF stores it."""
@@ -44,10 +45,12 @@ def Bool() -> Domain:
     return Domain("bool")
 
 
-def Int(lo: int, hi: int) -> Domain:
+def Int(lo: int, hi: int, grows: bool = False) -> Domain:
+    """Integers in [lo, hi]; ``grows``: hi comes from a bound, and a proof for every value of
+    the bounds drops it."""
     if hi < lo:
         raise ValueError(f"empty integer range [{lo}, {hi}]")
-    return Domain("int", lo, hi)
+    return Domain("int", lo, hi, grows=grows)
 
 
 def Slot(none: int) -> Domain:
