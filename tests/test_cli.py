@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from fsmodel.cli import EngineDisagreement, _compare
 from fsmodel.kernel.policy import POLICIES
 
 
@@ -136,3 +137,19 @@ def test_engine_smt_and_both():
     assert p.returncode == 0, p.stderr
     assert "agrees with the explicit engine" in p.stdout
     assert "fsync-honesty: holds: proved by Spacer" in p.stdout
+
+
+def cell(verdicts, lengths, depth=20):
+    return {"verdicts": verdicts, "depth": depth, "details": {n: "" for n in verdicts},
+            "traces": {n: {"length": k} for n, k in lengths.items()}}
+
+
+def test_engine_comparison_flags_each_kind_of_contradiction():
+    explicit = cell({"p": "violated", "q": "holds"}, {"p": 9})
+    _compare(explicit, cell({"p": "violated", "q": "unknown"}, {"p": 9}, depth=12))
+    _compare(explicit, cell({"p": "unknown", "q": "unknown"}, {}, depth=8))  # stopped short
+    for smt in (cell({"p": "violated", "q": "holds"}, {"p": 10}),      # another length
+                cell({"p": "unknown", "q": "holds"}, {}, depth=9),      # clean past 9
+                cell({"p": "violated", "q": "violated"}, {"p": 9, "q": 4})):
+        with pytest.raises(EngineDisagreement):
+            _compare(explicit, smt)
