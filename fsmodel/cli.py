@@ -16,12 +16,19 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import graphviz
+
 from . import registry
 from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
 from .engines import smt
 from .engines.explicit import FINGERPRINT, check as explicit_check
+from .engines.graph import TooLarge, state_graph
 from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice
+from .render.files import FORMATS, NoGraphviz, diagram, write_diagrams
+from .render.report import html, overall
+from .render.stategraph import to_dot, to_graphml
 from .render.text import render
+from .trace import from_itf
 
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 # Options of a run with every default (bench): ext4, nothing disabled, the spec's bounds.
@@ -77,6 +84,8 @@ def build_parser() -> Parser:
     c.add_argument("--property", help="check only this property")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--trace-out", metavar="FILE", help="save the counterexample as ITF JSON")
+    c.add_argument("--render", metavar="DIR", help="write each counterexample's lane diagram "
+                   "here (svg, png, dot, mermaid)")
     _common(c)
 
     m = sub.add_parser("matrix", help="verdicts of specs by policies, every trace written")
@@ -85,11 +94,32 @@ def build_parser() -> Parser:
     m.add_argument("--json", action="store_true", help="print the grid as JSON")
     m.add_argument("--out", metavar="DIR", default="out/matrix",
                    help="write every trace and a summary here (default out/matrix)")
+    m.add_argument("--render", metavar="DIR", help="write every counterexample's lane "
+                   "diagram here, as DIR/<spec>/<os>.<property>.{svg,png,dot,mmd}")
+    m.add_argument("--report", metavar="DIR", help="write DIR/index.html: the grid, and each "
+                   "violation's diagram and steps, in one self-contained page")
     m.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="cells checked in parallel (default: the number of cores)")
     _common(m)
 
     sub.add_parser("list", help="specs, policies, file systems, behaviours, properties")
+
+    r = sub.add_parser("render", help="draw a saved counterexample (ITF JSON) as a lane diagram")
+    r.add_argument("trace", help="an ITF trace written by check --trace-out or matrix")
+    r.add_argument("--format", choices=tuple(FORMATS),
+                   help="svg, png, dot or mermaid (default: from -o's suffix, else svg)")
+    r.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+
+    g = sub.add_parser("graph", help="the reachable state graph of a small configuration, "
+                       "the path to the first violation in red")
+    g.add_argument("spec", help="a shipped spec id or a spec file")
+    g.add_argument("--os", required=True, help="OS policy id")
+    g.add_argument("--format", choices=("dot", "graphml", "svg", "png"),
+                   help="default: from -o's suffix, else dot")
+    g.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    g.add_argument("--max-nodes", type=int, default=300, metavar="N",
+                   help="above N states draw only the path and its neighbours (default 300)")
+    _common(g)
 
     b = sub.add_parser("bench", help="states per second and peak memory on a fixed config")
     b.add_argument("--spec", default="pg-fdpass", help="spec (default pg-fdpass)")
@@ -105,8 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list,
-                "bench": cmd_bench}[args.cmd](args)
-    except (UsageError, BadConfig, UnknownChoice, registry.BadSpec) as e:
+                "bench": cmd_bench, "render": cmd_render, "graph": cmd_graph}[args.cmd](args)
+    except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz,
+            TooLarge) as e:
         print(f"fsmodel: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except EngineDisagreement as e:
@@ -247,8 +278,7 @@ def _compare(explicit: dict[str, Any], symbolic: dict[str, Any]) -> None:
 
 
 def _verdict(cell: dict[str, Any]) -> str:
-    vs = cell["verdicts"].values()
-    return "violated" if "violated" in vs else "unknown" if "unknown" in vs else "holds"
+    return overall(cell["verdicts"].values())
 
 
 def _exit(verdict: str) -> int:
@@ -262,6 +292,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     first = next(iter(cell["traces"]), None)   # a violated property with a trace
     if args.trace_out and first:
         _save_traces(cell, Path(args.trace_out))
+    if args.render:
+        for name, t in cell["traces"].items():
+            for path in write_diagrams(from_itf(t["itf"]),
+                                       Path(args.render) / f"{cell['spec']}.{cell['os']}.{name}"):
+                print(f"fsmodel: wrote {path}", file=sys.stderr)
     if args.json:
         out = {"spec": cell["spec"], "os": cell["os"], "fs": cell["fs"], "engine": cell["engine"],
                "verdict": verdict, "property": first, "properties": cell["verdicts"],
@@ -344,6 +379,17 @@ def cmd_matrix(args: argparse.Namespace) -> int:
                  + _table(specs, policies, cells, lambda c: c["smt"]))
     table += LEGEND
     _write_matrix(Path(args.out), specs, policies, cells, table, elapsed)
+    if args.render:
+        for (s, p), c in cells.items():
+            for name, t in c["traces"].items():
+                write_diagrams(from_itf(t["itf"]), Path(args.render) / s / f"{p}.{name}")
+        print(f"fsmodel: diagrams written to {args.render}/", file=sys.stderr)
+    if args.report:
+        page = Path(args.report) / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        title = f"fsmodel matrix: {len(specs)} specs by {len(policies)} policies"
+        page.write_text(html(title, specs, policies, cells, _cell_text, LEGEND))
+        print(f"fsmodel: report written to {page}", file=sys.stderr)
     if args.json:
         print(json.dumps({"specs": specs, "os": policies, "seconds": round(elapsed, 1),
                           "cells": [_summary(c) for c in cells.values()]}))
@@ -438,6 +484,69 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("bounds:")
     for name, (d, lo, hi, meaning) in BOUNDS.items():
         print(f"  --{name:<14} {meaning} (default {d}, {lo} to {hi})")
+    return EXIT_HOLDS
+
+
+def _format(args: argparse.Namespace, suffixes: dict[str, str], default: str) -> str:
+    """--format, else the one -o's suffix names, else the default."""
+    if args.format:
+        return args.format
+    if not args.output:
+        return default
+    suffix = Path(args.output).suffix.lstrip(".")
+    fmt = {v: k for k, v in suffixes.items()}.get(suffix)
+    if fmt is None:
+        raise UsageError(f"cannot tell the format from '{args.output}': use --format")
+    return fmt
+
+
+def _emit(data: bytes, output: str | None, binary: bool) -> None:
+    if output:
+        Path(output).write_bytes(data)
+    elif binary and sys.stdout.isatty():
+        raise UsageError("a PNG goes to a file: add -o FILE.png")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    fmt = _format(args, {"dot": "dot", "graphml": "graphml", "svg": "svg", "png": "png"}, "dot")
+    if args.max_nodes < 1:
+        raise UsageError("--max-nodes takes a positive number")
+    cfg, spec = _build(args.spec, args.os, _options(args))
+    sg = state_graph(spec, args.max_nodes)
+    d = cfg.describe()
+    title = f"{spec.name} on {d['os']} ({d['fs']}), " + " ".join(
+        f"{k}={v}" for k, v in d["bounds"].items())
+    if fmt == "graphml":
+        data = to_graphml(sg)
+    else:
+        g = to_dot(sg, title)
+        try:
+            data = g.source.encode() if fmt == "dot" else g.pipe(format=fmt)
+        except graphviz.ExecutableNotFound:
+            raise NoGraphviz("graphviz's dot program is not installed "
+                             "(Debian: apt-get install graphviz)") from None
+    _emit(data, args.output, fmt == "png")
+    print(f"fsmodel: {sg.states} states, {sg.kept} drawn; "
+          + (f"{sg.property} violated in {len(sg.path) - 1} steps" if sg.path else
+             "no violation"), file=sys.stderr)
+    return EXIT_VIOLATED if sg.path else EXIT_HOLDS
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    fmt = _format(args, FORMATS, "svg")
+    try:
+        doc = json.loads(Path(args.trace).read_text())
+    except OSError as e:
+        raise UsageError(f"cannot read {args.trace}: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{args.trace} is not JSON ({e.msg}, line {e.lineno})") from None
+    try:
+        data = diagram(from_itf(doc), fmt)
+    except ValueError as e:
+        raise UsageError(f"{args.trace}: {e}") from None
+    _emit(data, args.output, fmt == "png")
     return EXIT_HOLDS
 
 

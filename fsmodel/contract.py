@@ -120,9 +120,17 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
 
     k.declare_environment(spec)
     k.declare_pools(spec, [[(h[f], None, 0) for h in holders] for f in range(F)])
+    def explain(st: dict) -> str:
+        behind = [f"file {f} page {p} is version {st[f'disk[{f}][{p}]']} on disk, "
+                  f"{st[f'written[{f}][{p}]']} written"
+                  for f in range(F) for p in range(P) if st[f"not_on_disk[{f}][{p}]"]]
+        return "fsync returned 0; " + ("; ".join(behind) or "a write was not on disk then")
+
     spec.invariant("fsync-honesty",
                    "fsync returning 0 on a description implies every earlier write to the "
-                   "file is on disk (section 7)", ~lied)
+                   "file is on disk (section 7)", ~lied, explain)
+    spec.meta["lanes"].update(writer_fd="writer", writer_dup_fd="writer", written="writer",
+                              fsync_lied="writer", returned="writer", other_fd="other")
     for f in range(F):
         for p in range(P):
             spec.derive(f"not_on_disk[{f}][{p}]", k.disk[f][p] < written[f][p])

@@ -24,6 +24,12 @@ FORGET, RETRY, PANIC = "forget", "retry", "panic"
 FIRST, OLDEST = "first", "oldest"
 IDLE, WRITE, ABSORB, SYNC = range(4)
 RUNNING, REPLAY, END_CKPT = range(3)
+# The lane of a trace diagram each process's own variables are drawn in ({0}: first index).
+LANES = {"backend_fd": "backend{0}", "sending": "backend{0}", "backend_seq": "backend{0}",
+         "ckpt_fd": "checkpointer", "pending": "checkpointer", "ckpt_phase": "checkpointer",
+         "redo": "checkpointer", "ckpt": "checkpointer", "checkpoints": "checkpointer",
+         "ckpt_seq": "checkpointer", "other_fd": "other", "recovery": "startup",
+         "lost": "startup"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class PgModel:
             k.declare_other_process(spec, self.tfd)
         k.declare_environment(spec)
         self._properties()
+        spec.meta["lanes"].update(LANES)
         # Backends are interchangeable, and so are description slots (symmetry reduction).
         spec.symmetric([[self.bfd[b]] + self.backend_extras(b) for b in range(B)])
         k.declare_pools(spec, [self.descriptor_holders(f) for f in range(F)])
@@ -459,7 +466,7 @@ class PgModel:
                     k.close(u, f, desc, fate)
             for f in range(self.F):
                 for p in range(self.P):
-                    got = k.read(f, p)
+                    got = k.read_call(u, f, p)
                     in_wal = self.ver[f][p] > self.ckpt[f][p]
                     need = ite(in_wal, 0 if cfg.fpw else self.ckpt[f][p], self.ver[f][p])
                     u[self.lost] = self.lost | (got < need)
@@ -467,19 +474,45 @@ class PgModel:
             u[self.recovery] = END_CKPT
 
     # -- properties and views --------------------------------------------------------------
+    def pages(self) -> list[tuple[int, int]]:
+        return [(f, p) for f in range(self.F) for p in range(self.P)]
+
+    def explain_unsound(self, st: dict[str, Any]) -> str:
+        """Which page the completed checkpoint's redo pointer is ahead of."""
+        behind = [f"file {f} page {p} on disk is version {st[f'disk[{f}][{p}]']}, the WAL "
+                  f"that held version {st[f'ckpt[{f}][{p}]']} is recycled"
+                  for f, p in self.pages() if st[f"disk_behind_ckpt[{f}][{p}]"]]
+        return f"checkpoint {st['checkpoints']} completed; " + "; ".join(behind)
+
+    def explain_lost(self, st: dict[str, Any]) -> str:
+        """What the last replay read against what it needed (the replay step's own test)."""
+        out = []
+        for f, p in self.pages():
+            got, ver, ck = (st[f"read[{f}][{p}]"], st[f"ver[{f}][{p}]"],
+                            st[f"ckpt[{f}][{p}]"])
+            if ver <= ck and got < ver:
+                out.append(f"file {f} page {p} reads version {got}; commit {ver} is older "
+                           f"than the checkpoint, its WAL recycled")
+            elif ver > ck and not self.cfg.fpw and got < ck:
+                out.append(f"file {f} page {p} reads version {got}, older than the "
+                           f"checkpoint's {ck}: replay without full-page images cannot "
+                           "rebuild it")
+        return "recovery lost committed data: " + ("; ".join(out) or
+                                                     "an earlier replay found a page behind")
+
     def _properties(self) -> None:
         spec, k = self.spec, self.k
-        pages = [(f, p) for f in range(self.F) for p in range(self.P)]
+        pages = self.pages()
         spec.invariant(
             "checkpoint-soundness",
             "a completed checkpoint's redo pointer is covered by the disk: every change "
             "logged before it is on disk (section 7)",
-            And(k.disk[f][p] >= self.ckpt[f][p] for f, p in pages))
+            And(k.disk[f][p] >= self.ckpt[f][p] for f, p in pages), self.explain_unsound)
         spec.invariant(
             "durability",
             "recovery finds every committed change on disk, in the page cache or in the "
             "retained WAL (section 7)",
-            ~self.lost)
+            ~self.lost, self.explain_lost)
         for f, p in pages:
             spec.derive(f"disk_behind_ckpt[{f}][{p}]", k.disk[f][p] < self.ckpt[f][p])
             spec.derive(f"read[{f}][{p}]", k.read(f, p))

@@ -1,10 +1,17 @@
 """Traces: the data every renderer reads, built by re-executing a path from the initial state,
-and saved as ITF JSON (the Informal Trace Format of Apalache and Quint)."""
+and saved as ITF JSON (the Informal Trace Format of Apalache and Quint).
+
+Besides ITF's variables, each state's ``#meta`` holds the action that reached it, its actor,
+the calls it made with their results, and the derived values; the trace's ``#meta`` holds the
+one-line explanation of the violation and the lane of each variable.  ``from_itf`` reads all of
+it back, so a saved trace renders exactly as a fresh one.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from .engines.pycompile import compile_calls
 from .lang.spec import Spec
 
 
@@ -15,6 +22,7 @@ class Step:
     doc: str
     state: dict[str, Any]       # flat variable name -> shown value
     derived: dict[str, Any]
+    calls: list[dict[str, Any]] = field(default_factory=list)  # see compile_calls
 
 
 @dataclass
@@ -26,6 +34,7 @@ class Trace:
     steps: list[Step]
     arrays: list[dict[str, Any]]  # per step, array name -> nested value (for ITF)
     meta: dict[str, Any] = field(default_factory=dict)
+    explanation: str = ""         # why the last state violates the property, in one line
 
     @property
     def length(self) -> int:
@@ -35,11 +44,45 @@ class Trace:
     def to_itf(self) -> dict[str, Any]:
         states = []
         for i, (step, arrays) in enumerate(zip(self.steps, self.arrays)):
-            states.append({"#meta": {"index": i, "action": step.action, "actor": step.actor},
-                           **arrays})
+            states.append({"#meta": {"index": i, "action": step.action, "actor": step.actor,
+                                     "doc": step.doc, "calls": step.calls,
+                                     "derived": step.derived}, **arrays})
         meta = {"format": "ITF", "source": self.spec, "property": self.property,
-                "engine": self.engine, "description": self.property_doc, **self.meta}
+                "engine": self.engine, "description": self.property_doc,
+                "explanation": self.explanation, **self.meta}
         return {"#meta": meta, "vars": list(self.arrays[0]), "states": states}
+
+
+def from_itf(doc: dict[str, Any]) -> Trace:
+    """A trace saved by ``to_itf``; raises ValueError if ``doc`` is not one."""
+    try:
+        meta, states = doc["#meta"], doc["states"]
+        none = meta.get("none", {})
+        steps, arrays = [], []
+        for st in states:
+            m = st["#meta"]
+            values = {k: v for k, v in st.items() if k != "#meta"}
+            flat: dict[str, Any] = {}
+            for name, v in values.items():
+                _flatten(name, v, none.get(name), flat)
+            steps.append(Step(m["action"], m.get("actor", ""), m.get("doc", ""), flat,
+                              m.get("derived", {}), m.get("calls", [])))
+            arrays.append(values)
+        known = {"format", "source", "property", "engine", "description", "explanation"}
+        return Trace(meta["source"], meta["property"], meta.get("description", ""),
+                     meta.get("engine", ""), steps, arrays,
+                     {k: v for k, v in meta.items() if k not in known},
+                     meta.get("explanation", ""))
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ValueError(f"not an fsmodel ITF trace (missing or malformed {e})") from None
+
+
+def _flatten(name: str, v: Any, none: int | None, out: dict[str, Any]) -> None:
+    if isinstance(v, list):
+        for i, x in enumerate(v):
+            _flatten(f"{name}[{i}]", x, none, out)
+    else:
+        out[name] = "-" if none is not None and v == none else v
 
 
 def build_trace(spec: Spec, comp: Any, path: list[tuple[int, int]], prop: str,
@@ -63,16 +106,22 @@ def build_trace(spec: Spec, comp: Any, path: list[tuple[int, int]], prop: str,
 
 def trace_of_states(spec: Spec, comp: Any, states: list[tuple], actions: list[int | None],
                     prop: str, engine: str) -> Trace:
-    doc = next((p.doc for p in spec.properties if p.name == prop), "")
+    """The trace of a run: each state shown, with the calls that reached it."""
+    p = next((p for p in spec.properties if p.name == prop), None)
+    calls = compile_calls(spec)
     names = list(spec.derived)
     steps, arrays = [], []
-    for s, ai in zip(states, actions):
+    for prev, s, ai in zip([None] + states, states, actions):
         flat = {v.var.name: v.domain.show(s[v.var.slot]) for v in spec.vars}
         derived = dict(zip(names, comp.derived(s)))
         if ai is None:
             steps.append(Step("init", "", "", flat, derived))
         else:
             a = spec.actions[ai]
-            steps.append(Step(a.label, a.actor, a.doc, flat, derived))
+            steps.append(Step(a.label, a.actor, a.doc, flat, derived, calls(ai, prev)))
         arrays.append(spec.show(s))
-    return Trace(spec.name, prop, doc, engine, steps, arrays, dict(spec.meta))
+    last = steps[-1]
+    why = p.explain(last.state | last.derived) if p and p.explain else ""
+    none = {v.array: v.domain.none for v in spec.vars if v.domain.none is not None}
+    return Trace(spec.name, prop, p.doc if p else "", engine, steps, arrays,
+                 dict(spec.meta) | {"none": none}, why)

@@ -6,10 +6,10 @@ states: guards become ``if`` tests on ``s``, updates become assignments into a l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..lang.expr import Const, Expr, Local, Op, Var
-from ..lang.spec import Assign, Let, Require, Spec, Store
+from ..lang.spec import Action, Assign, Let, Require, Spec, Store
 
 _INFIX = {"+": "+", "-": "-", "*": "*", "//": "//", "%": "%", "==": "==", "!=": "!=",
           "<": "<", "<=": "<=", ">": ">", ">=": ">=", "and": "and", "or": "or"}
@@ -62,7 +62,7 @@ def compile_spec(spec: Spec) -> Compiled:
     lines = ["def successors(s):", "    out = []"]
     for ai, act in enumerate(spec.actions):
         lines.append(f"    # {ai}: {act.label}")
-        lines.extend(_action_block(ai, act.program, act.nlocals))
+        lines.extend(_action_block(ai, act))
     lines.append("    return out")
 
     lines.append("def violated(s):")
@@ -112,12 +112,52 @@ def _canon(spec: Spec) -> list[str]:
     return out
 
 
-def _action_block(ai: int, program: list, nlocals: int) -> list[str]:
+def compile_calls(spec: Spec) -> Callable[[int, tuple], list[dict[str, Any]]]:
+    """``calls(ai, s)``: the calls action ``ai`` makes from state ``s`` (for traces only), as
+    dicts with the call's name, lanes, arguments and result."""
+    lines = ["def calls(ai, s):", "    ev = []"]
+    for ai, act in enumerate(spec.actions):
+        lines.append(f"    if ai == {ai}:")
+        lines.extend("    " + x for x in _action_block(ai, act, record_calls=True))
+    lines.append("    return ev")
+    ns: dict = {}
+    exec(compile("\n".join(lines) + "\n", f"<fsmodel-calls:{spec.name}>", "exec"), ns)  # noqa: S102
+
+    def calls(ai: int, s: tuple) -> list[dict[str, Any]]:
+        act = spec.actions[ai]
+        out = []
+        for k, values in ns["calls"](ai, s):
+            c = act.calls[k][1]
+            args = dict(zip((name for name, _ in c.args), values[1:]))
+            result = values[0]
+            if c.results and result is not None:
+                result = c.results[int(result)]
+            out.append({"call": c.name, "from": c.source or act.actor, "to": c.to,
+                        "args": args, "result": result})
+        return out
+    return calls
+
+
+def _action_block(ai: int, act: Action, record_calls: bool = False) -> list[str]:
+    """The guard and updates of one action: appends its successor to ``out``, or with
+    ``record_calls`` the values of its calls to ``ev`` as (call index, (result, *args))."""
     out: list[str] = []
     ind = "    "
     src = "s"
     pre = f"a{ai}_"
-    for ins in program:
+    calls = list(enumerate(act.calls)) if record_calls else []
+
+    def emit(upto: int) -> None:
+        while calls and calls[0][1][0] <= upto:
+            k, (_, c) = calls.pop(0)
+            values = [py(c.result, src, pre) if c.result is not None else "None"]
+            values += [py(e, src, pre) for _, e in c.args]
+            stmt = f"ev.append(({k}, ({', '.join(values)},)))"
+            out.append(ind + (stmt if c.cond is None else
+                              f"if {py(c.cond, src, pre)}: {stmt}"))
+
+    for n, ins in enumerate(act.program):
+        emit(n)
         if isinstance(ins, Require):
             out.append(f"{ind}if {py(ins.cond, src, pre)}:")
             ind += "    "
@@ -139,7 +179,11 @@ def _action_block(ai: int, program: list, nlocals: int) -> list[str]:
                 raise ValueError("a dynamic store needs an array of consecutive variables")
             stmt = f"t[{base} + {py(ins.idx, 't', pre)}] = {py(ins.value, 't', pre)}"
             out.append(f"{ind}{_guarded(ins.cond, stmt, pre)}")
-    out.append(f"{ind}out.append(({ai}, {'tuple(t)' if src == 't' else 's'}))")
+    if record_calls:
+        emit(len(act.program))
+        out.append(f"{ind}pass")
+    else:
+        out.append(f"{ind}out.append(({ai}, {'tuple(t)' if src == 't' else 's'}))")
     return out
 
 

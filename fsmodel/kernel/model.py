@@ -22,6 +22,14 @@ from ..lang.spec import Bool, Enum, Int, Spec, Update
 from . import errseq
 from .policy import ERRSEQ, FLAG, INVALIDATE, KEEP, MARK_SEEN, REDIRTY, SYNC_ONLY, UNTIL_CLOSE
 
+# Lanes of a trace diagram the kernel's variables and calls belong to.
+PAGE_CACHE, ERRSEQ_LANE, DISK = "page cache", "errseq and cursors", "disk"
+LANES = {"page": PAGE_CACHE, "cache": PAGE_CACHE, "inode": PAGE_CACHE,
+         "wb_err": ERRSEQ_LANE, "f_count": ERRSEQ_LANE, "f_wb_err": ERRSEQ_LANE,
+         "s_wb_err": ERRSEQ_LANE, "f_sb_err": ERRSEQ_LANE,
+         "disk": DISK, "fault": DISK, "faults_started": DISK}
+RETURNS = ("0", "EIO", "ENODEV")
+
 ABSENT, CLEAN, DIRTY, INVALID = range(4)
 PAGE = Enum("absent", "clean", "dirty", "invalid")
 NO_FAULT, TRANSIENT, PERSISTENT, GONE = range(4)
@@ -54,6 +62,8 @@ class Kernel:
             self.sbcur = spec.var("f_sb_err", Int(0, emax), 0, (F, S))
         self.sample_rules = self.pol.sample or (MARK_SEEN,)
         self.bg_fates, self.sync_fates = self.pol.bg_fates, self.pol.sync_fates
+        spec.meta["lanes"] = dict(LANES)
+        spec.meta["actor_lanes"] = {"kernel": PAGE_CACHE, "disk": DISK}
 
     def declare_pools(self, spec: Spec, holders: list[list[tuple[Var, Var | None, int]]]) -> None:
         """The description slots of each file are interchangeable; ``holders[f]`` lists every
@@ -71,6 +81,11 @@ class Kernel:
     def read(self, f: int, p: int) -> Expr:
         """The version a read() returns: the page cache if it holds the page, else the disk."""
         return ite(self.cached(f, p), self.cache[f][p], self.disk[f][p])
+
+    def read_call(self, u: Update, f: int, p: int) -> Expr:
+        """read(): the version it returns, recorded as a call."""
+        u.call("read", PAGE_CACHE, result=self.read(f, p), file=f, page=p)
+        return self.read(f, p)
 
     def dirty(self, f: int) -> Expr:
         return Or(self.page[f][p] == DIRTY for p in range(self.P))
@@ -98,6 +113,7 @@ class Kernel:
                 u.store(self.cur[f], s, errseq.sample_unseen_zero(self.err[f]))
         if self.sb is not None:    # 735e4ae5ba28: f_sb_err = errseq_sample(&sb->s_wb_err)
             u.store(self.sbcur[f], s, errseq.sample_unseen_zero(self.sb))
+        u.call("open", ERRSEQ_LANE, result=s, file=f, cursor=self.cur[f][s])
         return s
 
     def open_into(self, u: Update, holder: Var, f: int, rule: str) -> None:
@@ -107,16 +123,20 @@ class Kernel:
     def dup(self, u: Update, f: int, s: Expr) -> None:
         """dup() or SCM_RIGHTS: another reference to the same description, same cursor (#53)."""
         u.store(self.ref[f], s, self.ref[f][s] + 1)
+        u.call("dup", ERRSEQ_LANE, file=f, desc=s)
 
     def write(self, u: Update, f: int, p: int, version: Expr) -> None:
         """write(): the new content is in the page cache, dirty (section 2)."""
+        u.call("write", PAGE_CACHE, result=0, results=RETURNS, file=f, page=p, version=version)
         u[self.page[f][p]] = DIRTY
         u[self.cache[f][p]] = version
 
     def fsync(self, u: Update, f: int, s: Expr, fate: str) -> Local:
         """fsync() / fdatasync() / msync(MS_SYNC) on description s: true if it reports EIO."""
         if self.fs.journal_data:
-            return self._fsync_journal(u, f, s)
+            err = self._fsync_journal(u, f, s)
+            u.call("fsync", ERRSEQ_LANE, result=err, results=RETURNS, file=f, desc=s)
+            return err
         failed = self.flush(u, f, fate)
         if self.pol.record == ERRSEQ:    # file_check_and_advance_wb_err (mm/filemap.c)
             err: Expr = self.check_and_advance(u, self.err[f], self.cur[f], s)
@@ -127,19 +147,25 @@ class Kernel:
             err = self.err[f] == 1
         else:                            # BSD buffer cache: only this call's own failure
             err = failed
-        return u.let(err | (self.fault[f] == GONE))  # ENODEV: every later fsync fails (#14)
+        gone = self.fault[f] == GONE     # ENODEV: every later fsync fails (#14)
+        u.call("fsync", ERRSEQ_LANE, result=ite(gone, 2, ite(err, 1, 0)), results=RETURNS,
+               file=f, desc=s)
+        return u.let(err | gone)
 
     def sync_file_range(self, u: Update, f: int, fate: str) -> None:
         """sync_file_range(SYNC_FILE_RANGE_WRITE): starts write-back, consumes nothing (#26)."""
+        u.call("sync_file_range", PAGE_CACHE, result=0, results=RETURNS, file=f)
         self.flush(u, f, fate)
 
     def syncfs(self, u: Update, s_file: int, s: Expr, fate: str) -> Expr:
         """syncfs(): write every file; errors only through the superblock errseq from 5.8."""
         for f in range(self.F):
             self.flush(u, f, fate)
-        if self.sb is None:
-            return FALSE                 # before 5.8 syncfs returns no file-level errors (#1)
-        return self.check_and_advance(u, self.sb, self.sbcur[s_file], s)
+        err = FALSE                      # before 5.8 syncfs returns no file-level errors (#1)
+        if self.sb is not None:
+            err = self.check_and_advance(u, self.sb, self.sbcur[s_file], s)
+        u.call("syncfs", ERRSEQ_LANE, result=err, results=RETURNS, file=s_file, desc=s)
+        return err
 
     def close(self, u: Update, f: int, s: Expr, fate: str) -> Expr:
         """close(): drop a reference; on NFS the close flushes and reports (#1, #23)."""
@@ -147,6 +173,7 @@ class Kernel:
         if self.fs.close_flushes:
             self.flush(u, f, fate)
             err = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        u.call("close", ERRSEQ_LANE, result=err, results=RETURNS, file=f, desc=s)
         u.store(self.ref[f], s, self.ref[f][s] - 1)
         with u.when(self.ref[f][s] == 0):  # the description is freed: its cursors go too
             u.store(self.cur[f], s, 0)
@@ -168,6 +195,8 @@ class Kernel:
 
     def writeback_page(self, u: Update, f: int, p: int, fate: str) -> None:
         """Write one dirty page: the disk gets it, or the failure follows the policy."""
+        u.call("write-back", DISK, result=self.fault[f] != NO_FAULT, results=("ok", "EIO"),
+               source=PAGE_CACHE, file=f, page=p, version=self.cache[f][p])
         with u.when(self.fault[f] == NO_FAULT):
             u[self.disk[f][p]] = self.cache[f][p]
             u[self.page[f][p]] = CLEAN

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from .expr import And, Const, Expr, ExprLike, Local, Var, VarArray, lift
@@ -95,11 +95,25 @@ class Store:
 Instr = Require | Let | Assign | Store
 
 
+@dataclass(frozen=True)
+class Call:
+    """A system call or an I/O and its result, evaluated where it stands in the action and
+    recorded in traces for the diagrams; no engine reads it, so it cannot change a verdict."""
+    name: str
+    to: str                              # the lane it lands in ("page cache", "disk", ...)
+    args: tuple[tuple[str, Expr], ...]
+    result: Expr | None
+    results: tuple[str, ...]             # names of the result values (0, EIO), if any
+    source: str                          # the lane it starts from; "" is the action's actor
+    cond: Expr | None
+
+
 class Update:
     """The builder an action body writes into."""
 
     def __init__(self) -> None:
         self.program: list[Instr] = []
+        self.calls: list[tuple[int, Call]] = []   # (instructions before it, the call)
         self.nlocals = 0
         self._conds: list[Expr] = []
 
@@ -127,6 +141,13 @@ class Update:
             return
         self.program.append(Store(tuple(arr.items), idx, lift(value), self._cond()))
 
+    def call(self, name: str, to: str, result: ExprLike | None = None,
+             results: Sequence[str] = (), source: str = "", **args: ExprLike) -> None:
+        """Record a call and what it returned, for traces (see ``Call``)."""
+        self.calls.append((len(self.program), Call(
+            name, to, tuple((k, lift(v)) for k, v in args.items()),
+            None if result is None else lift(result), tuple(results), source, self._cond())))
+
     @contextmanager
     def when(self, cond: ExprLike) -> Iterator[Expr]:
         """Updates in the block happen only if ``cond`` held on entering it."""
@@ -152,6 +173,7 @@ class Action:
     nlocals: int
     doc: str = ""
     shown: tuple[str, ...] = ()  # parameters with more than one value (the others say nothing)
+    calls: list[tuple[int, Call]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -164,6 +186,8 @@ class Property:
     name: str
     doc: str
     holds: Expr  # an invariant: must hold in every reachable state
+    # one line on a violating state (its shown variables and derived values), for traces
+    explain: Callable[[dict[str, Any]], str] | None = None
 
 
 @dataclass
@@ -242,7 +266,8 @@ class Spec:
                        and i.cond.value is False for i in u.program):
                     continue
                 self.actions.append(Action(name, binding, actor.format(**binding), u.program,
-                                           u.nlocals, (fn.__doc__ or "").strip(), shown))
+                                           u.nlocals, (fn.__doc__ or "").strip(), shown,
+                                           u.calls))
             return fn
         return deco
 
@@ -271,8 +296,9 @@ class Spec:
                                 for h, w, val in holders], none))
 
     # -- properties and views --------------------------------------------------------------
-    def invariant(self, name: str, doc: str, holds: ExprLike) -> None:
-        self.properties.append(Property(name, doc, lift(holds)))
+    def invariant(self, name: str, doc: str, holds: ExprLike,
+                  explain: Callable[[dict[str, Any]], str] | None = None) -> None:
+        self.properties.append(Property(name, doc, lift(holds), explain))
 
     def derive(self, name: str, value: ExprLike) -> None:
         """A named expression shown beside the trace (it explains, it does not constrain)."""
