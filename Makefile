@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test bench matrix deps graphviz clean
+.PHONY: demo test bench matrix deps graphviz gallery report screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,26 @@ graphviz:
 
 demo: deps
 	$(BIN)/fsmodel list
-	$(BIN)/fsmodel matrix --out $(OUT)
-	@echo "traces and summary written to $(OUT)/ (see $(OUT)/summary.md)"
+	$(BIN)/fsmodel matrix --out $(OUT) --report $(OUT)/report --render $(OUT)/diagrams
+	@echo "traces and summary in $(OUT)/ (summary.md); open $(OUT)/report/index.html"
+
+# diagrams/: the lane diagram of every known trace; tests/test_render.py fails when stale.
+gallery: deps
+	$(BIN)/fsmodel gallery --out diagrams
+
+# Look at the output as a person would: headless Chromium screenshots of the report and of
+# the T1, T2, T3 and T5 diagrams (installs Debian's chromium if missing).
+SCREENS ?= out/screens
+screenshots: deps
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	$(BIN)/fsmodel matrix --specs pg-panic,pg-retry,os-contract --out $(SCREENS)/matrix \
+	  --report $(SCREENS)/report
+	for t in T1 T2 T3 T5; do dot -Tpng diagrams/$$t.dot -o $(SCREENS)/$$t.png; done
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1000 \
+	  --screenshot=$(SCREENS)/report.png file://$(CURDIR)/$(SCREENS)/report/index.html
+	@echo "screenshots in $(SCREENS)/"
 
 test: deps
 	$(BIN)/python -m pytest -q

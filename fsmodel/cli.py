@@ -25,6 +25,7 @@ from .engines.explicit import FINGERPRINT, check as explicit_check
 from .engines.graph import TooLarge, state_graph
 from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice
 from .render.files import FORMATS, NoGraphviz, diagram, write_diagrams
+from .render.gallery import write_gallery
 from .render.report import html, overall
 from .render.stategraph import to_dot, to_graphml
 from .render.text import render
@@ -121,6 +122,10 @@ def build_parser() -> Parser:
                    help="above N states draw only the path and its neighbours (default 300)")
     _common(g)
 
+    gal = sub.add_parser("gallery", help="draw every known trace (DOMAIN.md section 6)")
+    gal.add_argument("--out", metavar="DIR", default="diagrams",
+                     help="write the diagrams and their index here (default diagrams)")
+
     b = sub.add_parser("bench", help="states per second and peak memory on a fixed config")
     b.add_argument("--spec", default="pg-fdpass", help="spec (default pg-fdpass)")
     b.add_argument("--os", default="freebsd", help="policy (default freebsd: the property "
@@ -135,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list,
-                "bench": cmd_bench, "render": cmd_render, "graph": cmd_graph}[args.cmd](args)
+                "bench": cmd_bench, "render": cmd_render, "graph": cmd_graph,
+                "gallery": cmd_gallery}[args.cmd](args)
     except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz,
             TooLarge) as e:
         print(f"fsmodel: error: {e}", file=sys.stderr)
@@ -532,6 +538,12 @@ def cmd_graph(args: argparse.Namespace) -> int:
           + (f"{sg.property} violated in {len(sg.path) - 1} steps" if sg.path else
              "no violation"), file=sys.stderr)
     return EXIT_VIOLATED if sg.path else EXIT_HOLDS
+
+
+def cmd_gallery(args: argparse.Namespace) -> int:
+    paths = write_gallery(Path(args.out))
+    print(f"fsmodel: {len(paths)} files written to {args.out}/", file=sys.stderr)
+    return EXIT_HOLDS
 
 
 def cmd_render(args: argparse.Namespace) -> int:

@@ -491,8 +491,8 @@ class PgModel:
             got, ver, ck = (st[f"read[{f}][{p}]"], st[f"ver[{f}][{p}]"],
                             st[f"ckpt[{f}][{p}]"])
             if ver <= ck and got < ver:
-                out.append(f"file {f} page {p} reads version {got}; commit {ver} is older "
-                           f"than the checkpoint, its WAL recycled")
+                out.append(f"file {f} page {p} reads version {got}, but version {ver} was "
+                           "committed before the last checkpoint, whose WAL is recycled")
             elif ver > ck and not self.cfg.fpw and got < ck:
                 out.append(f"file {f} page {p} reads version {got}, older than the "
                            f"checkpoint's {ck}: replay without full-page images cannot "

@@ -5,27 +5,13 @@ import dataclasses
 import pytest
 
 from fsmodel import registry
+from fsmodel.known import KNOWN
 
 from helpers import build, run, shortest
 from fsmodel.engines.replay import replay
 
 SOUND, DURABLE = "checkpoint-soundness", "durability"
-
-T1 = ("commit; ckpt_start; buffer_sync; absorb; fault(kind=transient); ckpt_fsync; "
-      "ckpt_start; buffer_sync; absorb; ckpt_fsync; ckpt_finish")
-T2 = ("commit; write_buffer; close_fd; fault(kind=transient); writeback; "
-      "ckpt_start; buffer_sync; absorb; ckpt_fsync; ckpt_finish")
-T3 = ("commit; write_buffer; close_fd; fault(kind=transient); writeback; evict_inode; "
-      "ckpt_start; buffer_sync; absorb; ckpt_fsync; ckpt_finish")
-T4 = ("commit; write_buffer; ckpt_start; buffer_sync; absorb; other_open; fault(kind=transient); "
-      "other_fsync; ckpt_fsync; ckpt_finish")
-T5 = ("commit(p=0); commit(p=1); write_buffer(b=0, p=0); fault(kind=transient); writeback(p=0); "
-      "write_buffer(b=1, p=1); send_fd(b=1, p=1); send_fd(b=0, p=0); heal; ckpt_start; buffer_sync; "
-      "absorb_fd; absorb_fd; absorb_done; ckpt_fsync; ckpt_finish")
-T7 = ("commit(f=0); commit(f=1); ckpt_start; buffer_sync; absorb; fault(f=0, kind=transient); "
-      "ckpt_fsync(f=0); ckpt_start; buffer_sync; absorb; ckpt_finish")
-R2 = ("commit; write_buffer; pg_crash; replay; ckpt_start; buffer_sync; absorb; ckpt_finish; "
-      "os_crash; replay")
+T1, T2, T3, T4, T5, T7, R2 = (KNOWN[k].script for k in ("T1", "T2", "T3", "T4", "T5", "T7", "R2"))
 
 
 def stuck_at(spec_id, os, script, **kw):
@@ -120,9 +106,7 @@ def test_t7_forgotten_requests_even_on_freebsd():
 def test_t6_nfs_close_reports_but_the_checkpoint_wins_the_race():
     # close() flushes and reports; the PANIC it causes is not interlocked with a concurrent
     # checkpoint, whose fsync returns 0 (#1, #71)
-    script = ("commit; write_buffer; ckpt_start; buffer_sync; absorb; fault(kind=transient); "
-              "close_fd; ckpt_fsync; ckpt_finish")
-    r, final = run("pg-panic", "linux-5.8", script, fs="nfs")
+    r, final = run("pg-panic", "linux-5.8", KNOWN["T6"].script, fs="nfs")
     assert SOUND in r.violated and final["panicking"] is True
     assert shortest("pg-panic", "linux-5.8", fs="nfs", disable=["third-party"])[SOUND] == 9
 
@@ -160,3 +144,10 @@ def test_r2_closed_by_the_pre_recovery_sync():
 @pytest.mark.parametrize("os", ["freebsd", "posix-strict"])
 def test_fixes_hold_where_the_os_retries(spec_id, os):
     assert shortest(spec_id, os) == {SOUND: None, DURABLE: None}
+
+
+@pytest.mark.parametrize("known", list(KNOWN.values()), ids=list(KNOWN))
+def test_every_known_trace_replays_to_its_violation(known):
+    t = known.trace()
+    assert t.length == len(known.labels)
+    assert t.explanation

@@ -54,8 +54,8 @@ def render(d: Lanes) -> graphviz.Digraph:
     right = x
 
     g = graphviz.Digraph("trace", engine="neato")
-    g.attr(layout="neato", inputscale="72", splines="false", overlap="true", outputorder="edgesfirst",
-           fontname=FONT, bgcolor="white", pad="0.3")
+    g.attr(layout="neato", inputscale="72", splines="false", overlap="true",
+           outputorder="edgesfirst", fontname=FONT, bgcolor="white", pad="0.3")
     g.attr("node", fontname=FONT, fontsize="11", shape="box", style="rounded,filled",
            fillcolor="white", color=GREY, margin="0.14,0.06")
     g.attr("edge", fontname=FONT, fontsize="10", color=INK, arrowsize="0.7")

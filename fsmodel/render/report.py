@@ -4,7 +4,7 @@ external file: it opens from disk in any browser."""
 from __future__ import annotations
 
 from html import escape
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from ..trace import Trace, from_itf
 from .files import diagram
