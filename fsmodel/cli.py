@@ -22,12 +22,10 @@ from . import registry
 from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
 from .engines import smt
 from .engines.explicit import FINGERPRINT, check as explicit_check
-from .engines.graph import TooLarge, state_graph
 from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice
 from .render.files import FORMATS, NoGraphviz, diagram, write_diagrams
 from .render.gallery import write_gallery
 from .render.report import html, overall
-from .render.stategraph import to_dot, to_graphml
 from .render.text import render
 from .trace import from_itf
 
@@ -142,8 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list,
                 "bench": cmd_bench, "render": cmd_render, "graph": cmd_graph,
                 "gallery": cmd_gallery}[args.cmd](args)
-    except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz,
-            TooLarge) as e:
+    except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz) as e:
         print(f"fsmodel: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except EngineDisagreement as e:
@@ -519,8 +516,13 @@ def cmd_graph(args: argparse.Namespace) -> int:
     fmt = _format(args, {"dot": "dot", "graphml": "graphml", "svg": "svg", "png": "png"}, "dot")
     if args.max_nodes < 1:
         raise UsageError("--max-nodes takes a positive number")
+    from .engines.graph import TooLarge, state_graph   # networkx (19 MiB): only here
+    from .render.stategraph import to_dot, to_graphml
     cfg, spec = _build(args.spec, args.os, _options(args))
-    sg = state_graph(spec, args.max_nodes)
+    try:
+        sg = state_graph(spec, args.max_nodes)
+    except TooLarge as e:
+        raise UsageError(str(e)) from None
     d = cfg.describe()
     title = f"{spec.name} on {d['os']} ({d['fs']}), " + " ".join(
         f"{k}={v}" for k, v in d["bounds"].items())

@@ -78,7 +78,7 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
             """fsync / fdatasync: must not return 0 unless every earlier write is on disk."""
             desc = wfd[f] if via == "fd" else dupfd[f]
             u.require(desc != k.NONE)
-            judge(u, f, k.fsync(u, f, desc, fate))
+            judge(u, f, k.fsync(u, f, desc, fate, call))
 
     @spec.action("sync_file_range", actor="writer", f=range(F), fate=k.sync_fates)
     def _(u: Update, f: int, fate: str) -> None:

@@ -174,6 +174,7 @@ def test_report_links_every_violated_cell_to_its_diagrams(tmp_path):
     (["render", "{notitf}"], "not an fsmodel ITF trace"),
     (["render", "{good}", "-o", "x.jpeg"], "cannot tell the format from 'x.jpeg'"),
     (["graph", "os-contract", "--os", "linux-4.16", "--max-nodes", "0"], "--max-nodes"),
+    (["graph", "pg-panic", "--os", "linux-4.16"], "more than 200000 states: lower the bounds"),
 ])
 def test_render_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
     files = {"{bad}": "not json", "{notitf}": json.dumps({"states": []}),
@@ -199,3 +200,19 @@ def test_gallery_is_current(tmp_path):
             digest = re.search(r"fsmodel lane diagram (\w+)", new.read_text()).group(1)
             svg = (committed / f"{new.stem}.svg").read_text()
             assert f"fsmodel lane diagram {digest}" in svg, f"{new.stem}.svg is stale"
+
+
+@pytest.mark.parametrize("engine", ["explicit", "smt"])
+def test_either_engine_trace_ends_in_the_fsync_that_returned_0(engine):
+    """The calls come from the trace's states, whichever engine found it: the violating step
+    of fsync-honesty is a sync call that returned 0 after a write-back that failed."""
+    from fsmodel.cli import run_cell
+    opts = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {}, "max_states": 0,
+            "max_seconds": 0, "symmetry": True, "engine": engine, "depth": 8,
+            "prove_seconds": 5}
+    cell = run_cell("os-contract", "linux-4.16", opts, progress=False)
+    t = from_itf(cell["traces"]["fsync-honesty"]["itf"])
+    assert t.engine == engine and t.length == 5
+    last = [(c["call"], c["result"]) for c in t.steps[-1].calls]
+    assert last[-1] in (("fsync", "0"), ("fdatasync", "0"))
+    assert ("write-back", "EIO") in [(c["call"], c["result"]) for s in t.steps for c in s.calls]

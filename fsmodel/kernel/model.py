@@ -131,11 +131,11 @@ class Kernel:
         u[self.page[f][p]] = DIRTY
         u[self.cache[f][p]] = version
 
-    def fsync(self, u: Update, f: int, s: Expr, fate: str) -> Local:
+    def fsync(self, u: Update, f: int, s: Expr, fate: str, name: str = "fsync") -> Local:
         """fsync() / fdatasync() / msync(MS_SYNC) on description s: true if it reports EIO."""
         if self.fs.journal_data:
             err = self._fsync_journal(u, f, s)
-            u.call("fsync", ERRSEQ_LANE, result=err, results=RETURNS, file=f, desc=s)
+            u.call(name, ERRSEQ_LANE, result=err, results=RETURNS, file=f, desc=s)
             return err
         failed = self.flush(u, f, fate)
         if self.pol.record == ERRSEQ:    # file_check_and_advance_wb_err (mm/filemap.c)
@@ -148,7 +148,7 @@ class Kernel:
         else:                            # BSD buffer cache: only this call's own failure
             err = failed
         gone = self.fault[f] == GONE     # ENODEV: every later fsync fails (#14)
-        u.call("fsync", ERRSEQ_LANE, result=ite(gone, 2, ite(err, 1, 0)), results=RETURNS,
+        u.call(name, ERRSEQ_LANE, result=ite(gone, 2, ite(err, 1, 0)), results=RETURNS,
                file=f, desc=s)
         return u.let(err | gone)
 

@@ -41,20 +41,12 @@ def html(title: str, specs: list[str], policies: list[str], cells: dict[tuple[st
     """The page; ``cell_text`` writes a cell as the text grid does (see cli.LEGEND)."""
     out = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
-           f"<h1>{escape(title)}</h1>", "<table class='grid'><tr><th>spec</th>"]
-    out += [f"<th>{escape(p)}</th>" for p in policies] + ["</tr>"]
-    for s in specs:
-        out.append(f"<tr><th>{escape(s)}</th>")
-        for p in policies:
-            c = cells[(s, p)]
-            text = escape(cell_text(c))
-            tip = escape("; ".join(f"{n}: {v}" + (f" ({c['details'][n]})" if c['details'].get(n)
-                                                   else "") for n, v in c["verdicts"].items()))
-            link = f"<a href='#{s}.{p}'>{text}</a>" if c["traces"] else text
-            verdict = overall(c["verdicts"].values())
-            out.append(f"<td class='{verdict}' title='{tip}'>{link}</td>")
-        out.append("</tr>")
-    out += ["</table>", f"<p class='legend'>{escape(legend)}</p>"]
+           f"<h1>{escape(title)}</h1>"]
+    out += _grid(specs, policies, cells, lambda c: c, cell_text)
+    if any("smt" in c for c in cells.values()):   # --engine both: the z3 grid as well
+        out.append("<h3>The same grid from the smt engine (it agrees with the explicit one)</h3>")
+        out += _grid(specs, policies, cells, lambda c: c["smt"], cell_text)
+    out.append(f"<p class='legend'>{escape(legend)}</p>")
     for s in specs:
         for p in policies:
             c = cells[(s, p)]
@@ -64,6 +56,25 @@ def html(title: str, specs: list[str], policies: list[str], cells: dict[tuple[st
                 out += _violation(from_itf(t["itf"]))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _grid(specs: list[str], policies: list[str], cells: dict[tuple[str, str], dict],
+          view: Callable[[dict], dict], cell_text: Callable[[dict], str]) -> list[str]:
+    """Specs by policies, each cell coloured by its verdict and linked to its violations."""
+    out = ["<table class='grid'><tr><th>spec</th>"]
+    out += [f"<th>{escape(p)}</th>" for p in policies] + ["</tr>"]
+    for s in specs:
+        out.append(f"<tr><th>{escape(s)}</th>")
+        for p in policies:
+            c = view(cells[(s, p)])
+            text = escape(cell_text(c))
+            tip = escape("; ".join(f"{n}: {v}" + (f" ({c['details'][n]})" if c["details"].get(n)
+                                                   else "") for n, v in c["verdicts"].items()))
+            link = f"<a href='#{s}.{p}'>{text}</a>" if cells[(s, p)]["traces"] else text
+            verdict = overall(c["verdicts"].values())
+            out.append(f"<td class='{verdict}' title='{tip}'>{link}</td>")
+        out.append("</tr>")
+    return out + ["</table>"]
 
 
 def _violation(trace: Trace) -> list[str]:
