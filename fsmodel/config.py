@@ -1,7 +1,7 @@
 """What one check is run with: policy, file system, bounds, environment behaviours."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from .lang.expr import Bound
 from .kernel.policy import FileSystem, Policy, effective, lookup_fs, lookup_policy
@@ -43,6 +43,15 @@ class Config:
     @property
     def kernel_policy(self) -> Policy:
         return effective(self.policy, self.fs)
+
+    def patched(self, kernel: dict) -> "Config":
+        """This configuration with a kernel-side patch: policy fields set to new values."""
+        if not kernel:
+            return self
+        unknown = set(kernel) - {f.name for f in fields(Policy)}
+        if unknown:
+            raise BadConfig(f"unknown kernel policy field(s) {', '.join(sorted(unknown))}")
+        return replace(self, policy=replace(self.policy, **kernel))
 
     def bound(self, name: str) -> int:
         return self.bounds[name]

@@ -87,7 +87,7 @@ KNOWN = {k.id: k for k in [
     Known("R2", "BLK_DONE without full_page_writes or the pre-recovery sync", "pg-panic",
           "freebsd", DURABLE, "commit; write_buffer; pg_crash; replay; ckpt_start; "
           "buffer_sync; absorb; ckpt_finish; os_crash; replay", fpw=False,
-          bounds={"crashes": 2}, changes={"init_sync": False}),
+          bounds={"crashes": 2}, changes={"init_sync": "none"}),
     Known("F1", "fd passing, keep-oldest, and a third party (shortest found)", "pg-fdpass",
           "linux-4.16", SOUND,
           "commit(p=0); commit(p=1); write_buffer(b=0, p=0); ckpt_start; other_open; "

@@ -16,14 +16,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .config import Config
-from .kernel.model import Kernel
+from .kernel.model import DIRTY, Kernel
 from .lang.expr import FALSE, And, Expr, Or, count, ite
 from .lang.spec import Bool, Enum, Int, Slot, Spec, Update
 
 FORGET, RETRY, PANIC = "forget", "retry", "panic"
 FIRST, OLDEST = "first", "oldest"
+# recovery_init_sync_method (wal-thread): what crash recovery syncs before replay.
+INIT_SYNC = ("fsync", "syncfs", "wal", "wal-paranoid", "none")
 IDLE, WRITE, ABSORB, SYNC = range(4)
-RUNNING, REPLAY, END_CKPT = range(3)
+RUNNING, REPLAY, END_CKPT, STOPPED = range(4)
 # The lane of a trace diagram each process's own variables are drawn in ({0}: first index).
 LANES = {"backend_fd": "backend{0}", "sending": "backend{0}", "backend_seq": "backend{0}",
          "ckpt_fd": "checkpointer", "pending": "checkpointer", "ckpt_phase": "checkpointer",
@@ -41,11 +43,24 @@ class Protocol:
     on_fsync_error: str                      # FORGET, RETRY or PANIC
     fd_passing: str | None = None            # None (fd.c's cache), FIRST or OLDEST
     check_close: bool = False                # close() failure of a data file is PANIC
-    init_sync: bool = True                   # SyncDataDirectory before crash recovery
+    init_sync: str = "fsync"                 # recovery_init_sync_method, one of INIT_SYNC
+    hold_fds: bool = False                   # no descriptor closed between write and fsync
+    syncfs_backstop: bool = False            # syncfs before the checkpoint record (5.8+)
+    error_hook: bool = False                 # fs error counter checked before the record
+    forged_start: bool = False               # R3/R4: starts from a checkpoint not on disk
+    start_sync: bool = False                 # sync the data directory at a clean start too
     bounds: dict[str, int] = field(default_factory=dict)
+    # A patch: the spec it changes, the kernel-side change (policy fields, on any policy),
+    # default options (fs, fpw), and the verdicts its authors claimed ({"holds": policies}).
+    baseline: str = ""
+    kernel: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    expect: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def build(self, cfg: Config) -> Spec:
-        return PgModel(self, cfg).spec
+        if self.init_sync not in INIT_SYNC:
+            raise ValueError(f"{self.id}: init_sync must be one of {', '.join(INIT_SYNC)}")
+        return PgModel(self, cfg.patched(self.kernel)).spec
 
     def variant(self, **changes: Any) -> "Protocol":
         """This protocol with only what a variant changes (a new id, a knob, bounds)."""
@@ -62,8 +77,9 @@ class PgModel:
         passing = proto.fd_passing is not None
         # Descriptions of one file that can be open at once: one per backend, the
         # checkpointer's, the third party's, and those in flight in the socket.
-        slots = B + 2 + (Q if passing else 0)
-        holders = B + 2 + Q
+        self.backstop = proto.syncfs_backstop and cfg.kernel_policy.has_syncfs
+        slots = B + 2 + (Q if passing else 0) + self.backstop
+        holders = B + 2 + Q + self.backstop
         k = self.k = Kernel(spec, cfg, slots, holders)
         NONE = k.NONE
         fd = Slot(NONE)
@@ -79,7 +95,9 @@ class PgModel:
         self.redo = spec.var("redo", Int(0, W, grows=True), 0, (F, P))
         self.ckpt = spec.var("ckpt", Int(0, W, grows=True), 0, (F, P))
         self.nckpt = spec.var("checkpoints", Int(0, b("checkpoints"), grows=True), 0)
-        self.recovery = spec.var("recovery", Enum("running", "replay", "end-ckpt"), RUNNING)
+        phases = ("running", "replay", "end-ckpt") + (("stopped",) if proto.forged_start else ())
+        self.recovery = spec.var("recovery", Enum(*phases),
+                                 STOPPED if proto.forged_start else RUNNING)
         self.crashes = spec.var("crashes", Int(0, b("crashes"), grows=True), 0)
         self.panicking = spec.var("panicking", Bool(), False)
         self.lost = spec.var("lost", Bool(), False)
@@ -98,6 +116,13 @@ class PgModel:
         else:
             self.queued = spec.var("queued", Bool(), False, (F,))
         self.tfd = spec.var("other_fd", fd, NONE, (F,)) if cfg.on("third-party") else None
+        # syncfs backstop: a description of file 0 the checkpointer keeps for syncfs
+        self.sbfd = spec.var("ckpt_syncfs_fd", fd, NONE) if self.backstop else None
+        # error hook: the file-system error count the last completed checkpoint saw
+        self.errs_seen = (spec.var("ckpt_fs_errors", Int(0, k.wrap - 1), 0)
+                          if proto.error_hook else None)
+        if proto.forged_start:
+            self.forge(W)
 
         self._backends()
         if passing:
@@ -114,6 +139,18 @@ class PgModel:
         k.declare_pools(spec, [self.descriptor_holders(f) for f in range(F)])
         spec.meta.update(protocol=proto.id, sources=list(proto.sources))
 
+    def forge(self, W: int) -> None:
+        """R3/R4 (wal-thread #0): the cluster is stopped after a clean shutdown whose
+        checkpoint claims every page at version 1, but the pages are only dirty in the page
+        cache: it ran with fsync=off, or its files were just copied (cp, rsync)."""
+        k, start = self.k, self.spec.start
+        for f in range(self.F):
+            start(k.inode[f], True)
+            for p in range(self.P):
+                for var in (self.ver[f][p], self.ckpt[f][p], self.redo[f][p], k.cache[f][p]):
+                    start(var, min(1, W))
+                start(k.page[f][p], DIRTY)
+
     # -- helpers ---------------------------------------------------------------------------
     def alive(self) -> Expr:
         return (self.recovery == RUNNING) & ~self.panicking
@@ -122,6 +159,8 @@ class PgModel:
         """PostgreSQL's variables that can name a description of file f, each with the
         condition (variable, value) under which it refers to file f, if any."""
         out = [(self.bfd[b][f], None, 0) for b in range(self.B)] + [(self.cfd[f], None, 0)]
+        if self.sbfd is not None and f == 0:
+            out.append((self.sbfd, None, 0))
         if self.proto.fd_passing:
             out += [(self.sock_s[i], self.sock_f[i], f) for i in range(self.Q)]
         return out
@@ -217,6 +256,8 @@ class PgModel:
             u.require(fd != k.NONE, ~self.panicking)
             if proto.fd_passing:   # the send follows the write in the same code path
                 u.require(self.sending[b] == 0)
+            if proto.hold_fds:     # the proposal: not while the file awaits its fsync
+                u.require(~self.queued[f], ~self.pending[f])
             err = k.close(u, f, fd, fate)
             u[fd] = k.NONE
             if proto.check_close:   # #64, #70: close() failure of a data file is PANIC
@@ -256,12 +297,18 @@ class PgModel:
         F = range(self.F)
         # The checkpointer runs on while a backend's PANIC is pending (#71: no interlock).
         can_run = self.recovery != REPLAY
+        if proto.forged_start:
+            can_run = can_run & (self.recovery != STOPPED)
 
-        @spec.action("ckpt_start", actor="checkpointer")
-        def _(u: Update) -> None:
+        opens = {"rule": k.sample_rules} if self.backstop else {}
+
+        @spec.action("ckpt_start", actor="checkpointer", **opens)
+        def _(u: Update, rule: str = "") -> None:
             """Count the checkpoint (ckpt_started) and fix the redo pointer (xlog.c
             CreateCheckPoint); requests already in the socket were sent before it (#57)."""
             u.require(can_run, self.phase == IDLE, self.nckpt < self.cfg.limit("checkpoints"))
+            if self.sbfd is not None:   # the backstop's descriptor, opened once and kept
+                self.open_as(u, self.sbfd, 0, rule)
             u[self.nckpt] = self.nckpt + 1
             for f in F:
                 for p in range(self.P):
@@ -317,27 +364,54 @@ class PgModel:
                     u[self.cfd[f]] = k.NONE
             self.on_fsync_error(u, err, f)
 
-        @spec.action("ckpt_finish", actor="checkpointer")
-        def _(u: Update) -> None:
+        syncs = {"fate": k.sync_fates} if self.backstop else {}
+
+        @spec.action("ckpt_finish", actor="checkpointer", **syncs)
+        def _(u: Update, fate: str = "") -> None:
             """Write and flush the checkpoint record, update pg_control, recycle WAL before
-            the redo pointer (CreateCheckPoint)."""
+            the redo pointer (CreateCheckPoint); a patch may check for errors first."""
             u.require(can_run, self.phase == SYNC, ~Or(self.pending[f] for f in F))
-            for f in F:
-                for p in range(self.P):
-                    u[self.ckpt[f][p]] = self.redo[f][p]
-            u[self.phase] = IDLE
-            u[self.recovery] = RUNNING
+            if self.sbfd is None and self.errs_seen is None:
+                self.record(u)
+                return
+            failed = u.let(self.pre_record_errors(u, fate))
+            with u.when(~failed):
+                self.record(u)
+            with u.when(failed):   # PANIC instead of a checkpoint
+                self.crash_pg(u)
 
         if not proto.fd_passing:
             @spec.action("ckpt_close_fd", actor="checkpointer", f=F, fate=k.sync_fates)
             def _(u: Update, f: int, fate: str) -> None:
                 """The checkpointer's descriptor cache closes a file (fd.c)."""
                 u.require(can_run, self.cfd[f] != k.NONE)
+                if proto.hold_fds:
+                    u.require(~self.pending[f])
                 err = k.close(u, f, self.cfd[f], fate)
                 u[self.cfd[f]] = k.NONE
                 if proto.check_close:
                     with u.when(err):
                         self.crash_pg(u)
+
+    def record(self, u: Update) -> None:
+        """The checkpoint record: the redo pointer becomes the recovery start."""
+        for f in range(self.F):
+            for p in range(self.P):
+                u[self.ckpt[f][p]] = self.redo[f][p]
+        if self.errs_seen is not None:
+            u[self.errs_seen] = self.k.fs_errors
+        u[self.phase] = IDLE
+        u[self.recovery] = RUNNING
+
+    def pre_record_errors(self, u: Update, fate: str) -> Expr:
+        """The patches' checks between the fsyncs and the checkpoint record: true if one
+        found an error (then PANIC: the record is not written)."""
+        err: Expr = FALSE
+        if self.sbfd is not None:       # syncfs reports through the superblock (5.8+, #1)
+            err = err | self.k.syncfs(u, 0, self.sbfd, fate)
+        if self.errs_seen is not None:  # LSF/MM 2018 (#1): an error counter per fs
+            err = err | (self.k.fs_errors != self.errs_seen)
+        return err
 
     def _absorb_fds(self, can_run: Expr) -> None:
         spec, k, proto = self.spec, self.k, self.proto
@@ -408,6 +482,8 @@ class PgModel:
                 for i in range(self.Q):
                     u[arr[i]] = blank
             u[self.sock_n] = 0
+        if self.sbfd is not None:
+            u[self.sbfd] = self.k.NONE
         u[self.phase] = IDLE
         u[self.panicking] = False
         u[self.recovery] = REPLAY
@@ -425,6 +501,9 @@ class PgModel:
     def _crashes(self) -> None:
         spec, k, cfg = self.spec, self.k, self.cfg
         room = self.crashes < cfg.limit("crashes")
+        if self.proto.forged_start:   # the scenario: does the started copy keep its promise?
+            room = room & (self.recovery != STOPPED)
+            self._startup()
 
         @spec.action("panic_exit", actor="postmaster")
         def _(u: Update) -> None:
@@ -459,11 +538,15 @@ class PgModel:
             full_page_writes=on restores each changed page's image unconditionally; off, a
             record is skipped when the page read back already has it (BLK_DONE, wal-thread)."""
             u.require(self.recovery == REPLAY)
-            if self.proto.init_sync:
-                for f in range(self.F):
-                    desc = k.open(u, f, rule)
-                    k.fsync(u, f, desc, fate)
-                    k.close(u, f, desc, fate)
+            method = self.proto.init_sync
+            if method == "syncfs" and not k.pol.has_syncfs:
+                method = "fsync"   # the GUC's syncfs is Linux-only; fsync is the default
+            if method == "fsync":
+                self.sync_data_directory(u, rule, fate)
+            elif method == "syncfs":   # syncfs on the data directory's file system, LOG only
+                desc = k.open(u, 0, rule)
+                k.syncfs(u, 0, desc, fate)
+                k.close(u, 0, desc, fate)
             for f in range(self.F):
                 for p in range(self.P):
                     got = k.read_call(u, f, p)
@@ -471,7 +554,35 @@ class PgModel:
                     need = ite(in_wal, 0 if cfg.fpw else self.ckpt[f][p], self.ver[f][p])
                     u[self.lost] = self.lost | (got < need)
                     u[self.bdirty[f][p]] = in_wal & (cfg.fpw | (got < self.ver[f][p]))
+                    if cfg.fpw or method not in ("wal", "wal-paranoid"):
+                        continue
+                    skipped = in_wal & (got >= self.ver[f][p])   # BLK_DONE
+                    if method == "wal":            # register an fsync for its file
+                        u[self.pending[f]] = self.pending[f] | skipped
+                    else:                          # paranoid: also write it out again
+                        u[self.bdirty[f][p]] = self.bdirty[f][p] | skipped
+            if self.errs_seen is not None:   # a new postmaster reads the error count afresh
+                u[self.errs_seen] = k.fs_errors
             u[self.recovery] = END_CKPT
+
+    def sync_data_directory(self, u: Update, rule: str, fate: str) -> None:
+        """fd.c SyncDataDirectory: open and fsync every file; errors are only LOGged."""
+        for f in range(self.F):
+            desc = self.k.open(u, f, rule)
+            self.k.fsync(u, f, desc, fate)
+            self.k.close(u, f, desc, fate)
+
+    def _startup(self) -> None:
+        k = self.k
+
+        @self.spec.action("startup", actor="startup", rule=k.sample_rules, fate=k.sync_fates)
+        def _(u: Update, rule: str, fate: str) -> None:
+            """A clean start trusts the shutdown checkpoint (wal-thread #0); the proposal
+            syncs the data directory first, as crash recovery does."""
+            u.require(self.recovery == STOPPED)
+            if self.proto.start_sync:
+                self.sync_data_directory(u, rule, fate)
+            u[self.recovery] = RUNNING
 
     # -- properties and views --------------------------------------------------------------
     def pages(self) -> list[tuple[int, int]]:
@@ -503,11 +614,13 @@ class PgModel:
     def _properties(self) -> None:
         spec, k = self.spec, self.k
         pages = self.pages()
+        sound = And(k.disk[f][p] >= self.ckpt[f][p] for f, p in pages)
+        if self.proto.forged_start:   # a stopped cluster promises nothing until it starts
+            sound = (self.recovery == STOPPED) | sound
         spec.invariant(
             "checkpoint-soundness",
             "a completed checkpoint's redo pointer is covered by the disk: every change "
-            "logged before it is on disk (section 7)",
-            And(k.disk[f][p] >= self.ckpt[f][p] for f, p in pages), self.explain_unsound)
+            "logged before it is on disk (section 7)", sound, self.explain_unsound)
         spec.invariant(
             "durability",
             "recovery finds every committed change on disk, in the page cache or in the "

@@ -119,7 +119,7 @@ def test_t8_thin_provisioning_defeats_every_protocol(spec_id):
 
 
 def no_init_sync():
-    return dataclasses.replace(registry.find("pg-panic"), init_sync=False)
+    return dataclasses.replace(registry.find("pg-panic"), init_sync="none")
 
 
 def test_r2_blk_done_without_full_page_writes():

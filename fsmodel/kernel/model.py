@@ -27,7 +27,7 @@ PAGE_CACHE, ERRSEQ_LANE, DISK = "page cache", "errseq and cursors", "disk"
 LANES = {"page": PAGE_CACHE, "cache": PAGE_CACHE, "inode": PAGE_CACHE,
          "wb_err": ERRSEQ_LANE, "f_count": ERRSEQ_LANE, "f_wb_err": ERRSEQ_LANE,
          "s_wb_err": ERRSEQ_LANE, "f_sb_err": ERRSEQ_LANE,
-         "disk": DISK, "fault": DISK, "faults_started": DISK}
+         "disk": DISK, "fault": DISK, "faults_started": DISK, "fs_errors": ERRSEQ_LANE}
 RETURNS = ("0", "EIO", "ENODEV")
 
 ABSENT, CLEAN, DIRTY, INVALID = range(4)
@@ -60,6 +60,9 @@ class Kernel:
         if self.pol.syncfs_reports:
             self.sb = spec.var("s_wb_err", Int(0, emax), 0)
             self.sbcur = spec.var("f_sb_err", Int(0, emax), 0, (F, S))
+        self.fs_errors = None
+        if self.pol.error_counter:   # proposed at LSF/MM 2018 (#1); wraps like errseq's
+            self.fs_errors = spec.var("fs_errors", Int(0, self.wrap - 1), 0)
         self.sample_rules = self.pol.sample or (MARK_SEEN,)
         self.bg_fates, self.sync_fates = self.pol.bg_fates, self.pol.sync_fates
         spec.meta["lanes"] = dict(LANES)
@@ -220,6 +223,8 @@ class Kernel:
         self.record_error(u, f)
 
     def record_error(self, u: Update, f: int) -> None:
+        if self.fs_errors is not None:
+            u[self.fs_errors] = (self.fs_errors + 1) % self.wrap
         if self.pol.record == ERRSEQ:    # mapping_set_error -> errseq_set (lib/errseq.c)
             u[self.err[f]] = errseq.set_error(self.err[f], self.wrap)
             if self.sb is not None:      # 5.8: also the superblock's s_wb_err
@@ -266,6 +271,16 @@ class Kernel:
                     u[self.sbcur[f][s]] = 0
         if self.sb is not None:
             u[self.sb] = 0
+        if self.fs_errors is not None:   # an in-memory count: gone at reboot
+            u[self.fs_errors] = 0
+
+    def unreported(self, f: int) -> Expr:
+        """The inode holds an error no fsync has reported yet."""
+        if self.pol.record == ERRSEQ:
+            return (self.err[f] != 0) & ~errseq.is_seen(self.err[f])
+        if self.pol.record in (FLAG, UNTIL_CLOSE):
+            return self.err[f] == 1
+        return FALSE
 
     def declare_environment(self, spec: Spec) -> None:
         F, P, cfg = range(self.F), range(self.P), self.cfg
@@ -289,6 +304,8 @@ class Kernel:
                 """An unreferenced inode with no dirty page is evicted and its error forgotten
                 (wiki; the PostgreSQL commit message quoted in #71)."""
                 u.require(self.inode[f], ~self.referenced(f), ~self.dirty(f))
+                if self.pol.keep_erroring_inodes:   # the LSF/MM 2018 proposal (#1)
+                    u.require(~self.unreported(f))
                 u[self.inode[f]] = False
                 u[self.err[f]] = 0
                 for p in range(self.P):

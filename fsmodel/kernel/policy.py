@@ -36,6 +36,10 @@ class Policy:
     syncfs_reports: bool = False        # syncfs reports through a per-superblock errseq (5.8+)
     has_syncfs: bool = False
     gone_drops: bool = False            # dirty pages are dropped once the device is gone
+    # Kernel-side proposals of LSF/MM 2018 (#1), off in every shipped policy; a patch turns
+    # them on for whichever policy it is checked under.
+    keep_erroring_inodes: bool = False  # do not evict an inode holding an unreported error
+    error_counter: bool = False         # a per-file-system count of write-back errors
     uncertain: str = ""                 # what the sources leave open, and how it is modelled
     aliases: tuple[str, ...] = ()
     linux: bool = False

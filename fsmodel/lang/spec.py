@@ -242,6 +242,11 @@ class Spec:
         self.arrays[name] = out
         return out
 
+    def start(self, var: Var, value: int | bool) -> None:
+        """Start ``var`` at ``value`` instead of its declared initial value (a scenario that
+        begins from a given state)."""
+        self.vars[var.slot].init = value
+
     @property
     def init_state(self) -> tuple:
         return tuple(v.init for v in self.vars)
@@ -256,6 +261,7 @@ class Spec:
         def deco(fn: Callable[..., None]) -> Callable[..., None]:
             keys = list(params)
             shown = tuple(k for k in keys if len(list(params[k])) > 1)
+            doc = " ".join((fn.__doc__ or "").split())
             for values in itertools.product(*(list(params[k]) for k in keys)):
                 binding = dict(zip(keys, values))
                 u = Update()
@@ -266,8 +272,7 @@ class Spec:
                        and i.cond.value is False for i in u.program):
                     continue
                 self.actions.append(Action(name, binding, actor.format(**binding), u.program,
-                                           u.nlocals, (fn.__doc__ or "").strip(), shown,
-                                           u.calls))
+                                           u.nlocals, doc, shown, u.calls))
             return fn
         return deco
 
