@@ -22,12 +22,14 @@ from . import registry
 from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
 from .engines import smt
 from .engines.explicit import FINGERPRINT, check as explicit_check
-from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice
+from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice, lookup_policy
 from .render.files import FORMATS, NoGraphviz, diagram, write_diagrams
 from .render.gallery import write_gallery
-from .render.report import html, overall
+from .render.report import html
 from .render.text import render
 from .trace import from_itf
+from .validate import compare, parse_expect
+from .verdicts import overall
 
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 # Options of a run with every default (bench): ext4, nothing disabled, the spec's bounds.
@@ -88,7 +90,8 @@ def build_parser() -> Parser:
     _common(c)
 
     m = sub.add_parser("matrix", help="verdicts of specs by policies, every trace written")
-    m.add_argument("--specs", default="", metavar="LIST", help="spec ids (default: all)")
+    m.add_argument("--specs", default="", metavar="LIST",
+                   help="spec ids (default: every shipped spec and patch)")
     m.add_argument("--os", default="", metavar="LIST", help="policy ids (default: all)")
     m.add_argument("--json", action="store_true", help="print the grid as JSON")
     m.add_argument("--out", metavar="DIR", default="out/matrix",
@@ -120,6 +123,20 @@ def build_parser() -> Parser:
                    help="above N states draw only the path and its neighbours (default 300)")
     _common(g)
 
+    v = sub.add_parser("validate", help="check a patch and its baseline on every policy, "
+                       "side by side: the holes it closes and the ones it opens")
+    v.add_argument("patch", help="a patch file (see README) or a shipped patch id")
+    v.add_argument("--baseline", metavar="SPEC", help="the spec it changes (default: the "
+                   "patch's own 'baseline')")
+    v.add_argument("--os", default="", metavar="LIST", help="policy ids (default: all)")
+    v.add_argument("--expect", action="append", default=[], metavar="VERDICT[:LIST]",
+                   help="holds or violated, on every policy or on those listed; repeatable "
+                        "(default: the claims the patch file makes)")
+    v.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    v.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="cells checked in parallel (default: the number of cores)")
+    _common(v)
+
     gal = sub.add_parser("gallery", help="draw every known trace (DOMAIN.md section 6)")
     gal.add_argument("--out", metavar="DIR", default="diagrams",
                      help="write the diagrams and their index here (default diagrams)")
@@ -139,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list,
                 "bench": cmd_bench, "render": cmd_render, "graph": cmd_graph,
-                "gallery": cmd_gallery}[args.cmd](args)
+                "gallery": cmd_gallery, "validate": cmd_validate}[args.cmd](args)
     except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz) as e:
         print(f"fsmodel: error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -172,19 +189,33 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
             "engine": args.engine, "depth": args.depth, "prove_seconds": args.prove_seconds}
 
 
-def _build(spec_id: str, os_id: str, opts: dict[str, Any] = DEFAULTS) -> tuple[Any, Any]:
-    """The configuration (the spec's own bounds under the user's) and the built spec."""
-    entry = registry.find(spec_id)
-    cfg = make_config(os_id, opts["fs"], opts["disable"], opts["fpw"], opts["bounds"],
+def _build(spec_id: str | Any, os_id: str, opts: dict[str, Any] = DEFAULTS
+           ) -> tuple[Any, Any]:
+    """The configuration (the spec's own bounds under the user's) and the built spec; the
+    spec is an id, a file, or a loaded spec entry."""
+    entry = registry.find(spec_id) if isinstance(spec_id, str) else spec_id
+    o = scenario(entry, os_id, opts)
+    cfg = make_config(os_id, o["fs"], o["disable"], o["fpw"], o["bounds"],
                       getattr(entry, "bounds", {}))
     return cfg, entry.build(cfg)
+
+
+def scenario(entry: Any, os_id: str, opts: dict[str, Any]) -> dict[str, Any]:
+    """The options with a patch's own (its file system, full_page_writes, behaviours turned
+    off): they are part of the scenario it is about.  File systems apply to Linux only."""
+    own = getattr(entry, "options", {})
+    o = opts | {k: v for k, v in own.items() if k != "disable"}
+    o["disable"] = sorted(set(opts["disable"]) | set(own.get("disable", ())))
+    if not lookup_policy(os_id).linux:
+        o["fs"] = "ext4"
+    return o
 
 
 class EngineDisagreement(Exception):
     """The explicit and SMT engines gave different answers: a bug in one of them."""
 
 
-def run_cell(spec_id: str, os_id: str, opts: dict[str, Any], prop: str | None = None,
+def run_cell(spec_id: str | Any, os_id: str, opts: dict[str, Any], prop: str | None = None,
              progress: bool = True) -> dict[str, Any]:
     """Check one spec under one policy; a plain dict (it crosses process boundaries)."""
     cfg, spec = _build(spec_id, os_id, opts)
@@ -351,7 +382,7 @@ def _ids(text: str, default: list[str]) -> list[str]:
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    specs = _ids(args.specs, list(registry.shipped()))
+    specs = _ids(args.specs, list(registry.shipped()) + list(registry.patches()))
     for s in specs:
         registry.find(s)
     policies = _ids(args.os, list(POLICIES))
@@ -540,6 +571,84 @@ def cmd_graph(args: argparse.Namespace) -> int:
           + (f"{sg.property} violated in {len(sg.path) - 1} steps" if sg.path else
              "no violation"), file=sys.stderr)
     return EXIT_VIOLATED if sg.path else EXIT_HOLDS
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    patches = (registry.load_file(args.patch) if args.patch.endswith(".py")
+               else [registry.find(args.patch)])
+    policies = _ids(args.os, list(POLICIES))
+    for p in policies:
+        lookup_policy(p)
+    opts = _options(args)
+    if args.jobs < 1:
+        raise UsageError("--jobs takes a positive number")
+    results, failed, unknown = [], False, False
+    for patch in patches:
+        base_id = args.baseline or getattr(patch, "baseline", "")
+        if not base_id:
+            raise UsageError(f"patch {patch.id} names no baseline: add --baseline SPEC")
+        base = registry.find(base_id)
+        claims = args.expect or [f"{v}:{','.join(p for p in ps if p in policies)}"
+                                 for v, ps in getattr(patch, "expect", {}).items()
+                                 if set(ps) & set(policies)]
+        try:
+            expected = parse_expect(claims, policies)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        rows = _validate(patch, base, policies, opts, expected, args.jobs)
+        results.append({"patch": patch.id, "baseline": base.id, "rows": rows})
+        if not args.json:
+            print(_validation_text(patch, base, rows))
+        failed |= any(r["surprise"] or r["opens"] for r in rows)
+        unknown |= any(r["verdict"] == "unknown" for r in rows)
+    if args.json:
+        print(json.dumps(results))
+    return EXIT_VIOLATED if failed else EXIT_UNKNOWN if unknown else EXIT_HOLDS
+
+
+def _validate(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
+              expected: dict[str, str], jobs: int) -> list[dict[str, Any]]:
+    """Each policy's comparison; the baseline runs in the patch's scenario (its options and
+    its bounds, under the user's)."""
+    same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
+    jobs_ = [(who, p) for p in policies for who in (base, patch)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {(who.id, p): pool.submit(run_cell, who, p, scenario(patch, p, same), None,
+                                            False) for who, p in jobs_}
+        cells = {k: f.result() for k, f in futures.items()}
+    rows = []
+    for p in policies:
+        o = scenario(patch, p, same)
+        b, c = cells[(base.id, p)], cells[(patch.id, p)]
+        row = compare(b, c, _build(base, p, o)[1], _build(patch, p, o)[1], expected.get(p))
+        row["text"] = {"baseline": _cell_text(b), "patch": _cell_text(c)}
+        rows.append(row)
+    return rows
+
+
+def _validation_text(patch: Any, base: Any, rows: list[dict[str, Any]]) -> str:
+    opts = getattr(patch, "options", {})
+    shown = ", ".join(f"{k}={','.join(v) if isinstance(v, (list, tuple)) else v}"
+                      for k, v in opts.items())
+    out = [f"{patch.id}: {patch.summary}",
+           f"  against {base.id}; sources {' '.join(patch.sources)}"
+           + (f"; scenario {shown}" if shown else ""), "",
+           "| policy | baseline | patch | claimed | baseline's counterexamples on the patch | "
+           "holes the patch opens |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        closes = "; ".join(f"{n} ({e['baseline_trace']['length']}): "
+                           f"{e['baseline_trace']['text']}"
+                           for n, e in r["properties"].items() if "baseline_trace" in e)
+        opens = "; ".join(f"{n} ({e['opens']['length']} steps; the baseline "
+                          + ("blocks it at step "
+                             f"{e['opens']['replayed'] + 1}, {e['opens']['stuck_at']})"
+                             if e["opens"]["stuck_at"] else "replays it but holds)")
+                          for n, e in r["properties"].items() if "opens" in e)
+        claim = "" if r["expected"] is None else r["expected"] + (
+            " (REFUTED)" if r["surprise"] else " (confirmed)")
+        out.append(f"| {r['os']} | {r['text']['baseline']} | {r['text']['patch']} | {claim} "
+                   f"| {closes or '-'} | {opens or '-'} |")
+    return "\n".join(out) + "\n"
 
 
 def cmd_gallery(args: argparse.Namespace) -> int:

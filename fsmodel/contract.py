@@ -74,11 +74,11 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
 
     for call in SYNC_CALLS:
         @spec.action(call, actor="writer", f=range(F), via=("fd", "dup"), fate=k.sync_fates)
-        def _(u: Update, f: int, via: str, fate: str) -> None:
+        def _(u: Update, f: int, via: str, fate: str, name: str = call) -> None:
             """fsync / fdatasync: must not return 0 unless every earlier write is on disk."""
             desc = wfd[f] if via == "fd" else dupfd[f]
             u.require(desc != k.NONE)
-            judge(u, f, k.fsync(u, f, desc, fate, call))
+            judge(u, f, k.fsync(u, f, desc, fate, name))
 
     @spec.action("sync_file_range", actor="writer", f=range(F), fate=k.sync_fates)
     def _(u: Update, f: int, fate: str) -> None:

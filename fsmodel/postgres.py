@@ -632,4 +632,5 @@ class PgModel:
             spec.derive(f"in_wal[{f}][{p}]", self.ver[f][p] > self.ckpt[f][p])
         for f in range(self.F):
             for s in range(k.S):
-                spec.derive(f"cursor_behind[{f}][{s}]", (k.ref[f][s] > 0) & (k.cur[f][s] != k.err[f]))
+                spec.derive(f"cursor_behind[{f}][{s}]",
+                            (k.ref[f][s] > 0) & (k.cur[f][s] != k.err[f]))

@@ -13,6 +13,7 @@ SPEC = spec_file("pg_panic").variant(
     id="pg-fdpass",
     summary="fd passing, keep the descriptor with the smallest open_seq (never committed)",
     sources=("#57", "#61", "#63"),
+    baseline="pg-panic",
     fd_passing=OLDEST,
     bounds={"backends": 2, "pages": 2, "queue": 2},
 )

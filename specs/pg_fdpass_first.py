@@ -12,6 +12,7 @@ SPEC = spec_file("pg_panic").variant(
     id="pg-fdpass-first",
     summary="fd passing, keep the first descriptor received (never committed)",
     sources=("#35", "#44", "#53"),
+    baseline="pg-panic",
     fd_passing=FIRST,
     bounds={"backends": 2, "pages": 2, "queue": 2},  # T5: two writers, two pages
 )

@@ -4,9 +4,10 @@ external file: it opens from disk in any browser."""
 from __future__ import annotations
 
 from html import escape
-from typing import Callable, Iterable
+from typing import Callable
 
 from ..trace import Trace, from_itf
+from ..verdicts import overall
 from .files import diagram
 from .lanes import layout
 
@@ -28,12 +29,6 @@ th { background: #f1f3f4; text-align: left; }
 .diagram { overflow-x: auto; border: 1px solid #dadce0; padding: 8px; margin: 8px 0; }
 .legend { color: #5f6368; font-size: 12px; white-space: pre-wrap; }
 """
-
-
-def overall(verdicts: Iterable[str]) -> str:
-    """A cell's verdict from its properties': violated, else unknown, else holds."""
-    vs = set(verdicts)
-    return "violated" if "violated" in vs else "unknown" if "unknown" in vs else "holds"
 
 
 def html(title: str, specs: list[str], policies: list[str], cells: dict[tuple[str, str], dict],

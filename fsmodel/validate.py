@@ -1,0 +1,66 @@
+"""A patch against its baseline on one policy: the two verdicts per property, which of the
+baseline's counterexamples the patch closes (each replayed on the patch as far as it
+applies), which holes the patch opens, and whether the patch does what was claimed for it."""
+from __future__ import annotations
+
+from typing import Any
+
+from .engines.replay import follow
+from .lang.spec import Spec
+from .verdicts import overall
+
+
+def labels(itf: dict[str, Any]) -> list[str]:
+    """The action labels of a saved trace, the initial state left out."""
+    return [s["#meta"]["action"] for s in itf["states"][1:]]
+
+
+def compare(base: dict[str, Any], patch: dict[str, Any], base_spec: Spec,
+            patch_spec: Spec, expected: str | None) -> dict[str, Any]:
+    """One policy's row; ``base`` and ``patch`` are checked cells (cli.run_cell)."""
+    props = {}
+    for name, v in patch["verdicts"].items():
+        was = base["verdicts"].get(name)
+        entry: dict[str, Any] = {"baseline": was, "patch": v}
+        if name in base["traces"]:
+            entry["baseline_trace"] = _fate(base["traces"][name], patch_spec, name)
+        if v == "violated" and was == "holds":   # a hole the baseline did not have
+            entry["opens"] = _fate(patch["traces"][name], base_spec, name)
+        props[name] = entry
+    verdict = overall(p["patch"] for p in props.values())
+    surprise = expected is not None and verdict != "unknown" and verdict != expected
+    return {"os": patch["os"], "properties": props, "verdict": verdict,
+            "expected": expected, "surprise": surprise,
+            "opens": any("opens" in p for p in props.values())}
+
+
+def _fate(trace: dict[str, Any], other: Spec, prop: str) -> dict[str, Any]:
+    """What becomes of a counterexample on the other spec."""
+    steps = labels(trace["itf"])
+    f = follow(other, steps)
+    if f.stuck is not None:
+        what = f"closed: step {f.steps + 1} ({f.stuck}) cannot happen"
+    elif prop in f.violated:
+        what = "still violated: it replays step for step"
+    else:
+        what = "closed: it replays, but the last state satisfies the property"
+    return {"length": len(steps), "replayed": f.steps, "stuck_at": f.stuck,
+            "closed": prop not in f.violated or f.stuck is not None, "text": what}
+
+
+def parse_expect(items: list[str], policies: list[str]) -> dict[str, str]:
+    """``holds``, ``violated``, ``holds:p1,p2`` (repeatable) -> {policy: verdict}; raises
+    ValueError on a bad item."""
+    out: dict[str, str] = {}
+    for item in items:
+        verdict, _, where = item.partition(":")
+        if verdict not in ("holds", "violated"):
+            raise ValueError(f"--expect takes holds or violated (optionally :POLICY,...), "
+                             f"not '{item}'")
+        names = [p for p in where.split(",") if p] or policies
+        for p in names:
+            if p not in policies:
+                raise ValueError(f"--expect names '{p}', which is not among the policies "
+                                 "checked")
+            out[p] = verdict
+    return out
