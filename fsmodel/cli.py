@@ -28,7 +28,7 @@ from .render.gallery import write_gallery
 from .render.report import html
 from .render.text import render
 from .trace import from_itf
-from .validate import compare, parse_expect
+from .validate import compare, known_fates, parse_expect
 from .verdicts import overall
 
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
@@ -202,11 +202,11 @@ def _build(spec_id: str | Any, os_id: str, opts: dict[str, Any] = DEFAULTS
 
 def scenario(entry: Any, os_id: str, opts: dict[str, Any]) -> dict[str, Any]:
     """The options with a patch's own (its file system, full_page_writes, behaviours turned
-    off): they are part of the scenario it is about.  File systems apply to Linux only."""
+    off): they are part of the scenario it is about.  Its file system applies to Linux only."""
     own = getattr(entry, "options", {})
     o = opts | {k: v for k, v in own.items() if k != "disable"}
     o["disable"] = sorted(set(opts["disable"]) | set(own.get("disable", ())))
-    if not lookup_policy(os_id).linux:
+    if "fs" in own and not lookup_policy(os_id).linux:
         o["fs"] = "ext4"
     return o
 
@@ -501,6 +501,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("specs:")
     for sid, s in registry.shipped().items():
         print(f"  {sid:<16} {s.summary}")
+    print("patches (specs/patches/; fsmodel validate ID):")
+    for sid, s in registry.patches().items():
+        print(f"  {sid:<30} over {s.baseline}: {s.summary.removeprefix('patch: ')}")
     print("policies (--os):")
     for p in POLICIES.values():
         alias = f" (also {', '.join(p.aliases)})" if p.aliases else ""
@@ -613,14 +616,16 @@ def _validate(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
     same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
     jobs_ = [(who, p) for p in policies for who in (base, patch)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {(who.id, p): pool.submit(run_cell, who, p, scenario(patch, p, same), None,
+        futures = {(who.id, p): pool.submit(run_cell, who, p,
+                                            scenario(patch, p, _cell_opts(same, p)), None,
                                             False) for who, p in jobs_}
         cells = {k: f.result() for k, f in futures.items()}
     rows = []
     for p in policies:
-        o = scenario(patch, p, same)
+        o = scenario(patch, p, _cell_opts(same, p))
         b, c = cells[(base.id, p)], cells[(patch.id, p)]
         row = compare(b, c, _build(base, p, o)[1], _build(patch, p, o)[1], expected.get(p))
+        row["known"] = known_fates(patch, base.id, p)
         row["text"] = {"baseline": _cell_text(b), "patch": _cell_text(c)}
         rows.append(row)
     return rows
@@ -636,9 +641,10 @@ def _validation_text(patch: Any, base: Any, rows: list[dict[str, Any]]) -> str:
            "| policy | baseline | patch | claimed | baseline's counterexamples on the patch | "
            "holes the patch opens |", "|---|---|---|---|---|---|"]
     for r in rows:
-        closes = "; ".join(f"{n} ({e['baseline_trace']['length']}): "
-                           f"{e['baseline_trace']['text']}"
-                           for n, e in r["properties"].items() if "baseline_trace" in e)
+        closes = "; ".join([f"{n} ({e['baseline_trace']['length']}): "
+                            f"{e['baseline_trace']['text']}"
+                            for n, e in r["properties"].items() if "baseline_trace" in e]
+                           + [f"{k}: {f['text']}" for k, f in r["known"].items()])
         opens = "; ".join(f"{n} ({e['opens']['length']} steps; the baseline "
                           + ("blocks it at step "
                              f"{e['opens']['replayed'] + 1}, {e['opens']['stuck_at']})"

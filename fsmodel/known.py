@@ -32,9 +32,10 @@ class Known:
     def labels(self) -> list[str]:
         return [x.strip() for x in self.script.split(";") if x.strip()]
 
-    def build(self):
-        """The configuration and the spec this trace runs on."""
-        entry = registry.find(self.spec)
+    def build(self, entry: Any = None):
+        """The configuration and the spec this trace runs on (or ``entry``, a patch of it,
+        in the same configuration)."""
+        entry = entry or registry.find(self.spec)
         if self.changes:
             entry = entry.variant(**self.changes)
         cfg = make_config(self.os, self.fs, [], self.fpw, self.bounds, entry.bounds)

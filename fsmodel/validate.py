@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .engines.replay import follow
+from .known import KNOWN
 from .lang.spec import Spec
 from .verdicts import overall
 
@@ -34,9 +35,22 @@ def compare(base: dict[str, Any], patch: dict[str, Any], base_spec: Spec,
             "opens": any("opens" in p for p in props.values())}
 
 
+def known_fates(patch: Any, baseline_id: str, os: str) -> dict[str, dict[str, Any]]:
+    """The known traces of DOMAIN.md section 6 that exist on the baseline under this policy,
+    each replayed on the patch in the trace's own configuration."""
+    out = {}
+    for k in KNOWN.values():
+        if k.spec == baseline_id and k.os == os:
+            out[k.id] = _follow(k.labels, k.build(patch)[1], k.property)
+    return out
+
+
 def _fate(trace: dict[str, Any], other: Spec, prop: str) -> dict[str, Any]:
     """What becomes of a counterexample on the other spec."""
-    steps = labels(trace["itf"])
+    return _follow(labels(trace["itf"]), other, prop)
+
+
+def _follow(steps: list[str], other: Spec, prop: str) -> dict[str, Any]:
     f = follow(other, steps)
     if f.stuck is not None:
         what = f"closed: step {f.steps + 1} ({f.stuck}) cannot happen"

@@ -131,3 +131,12 @@ def test_validate_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, messa
     assert main(argv + ["--jobs", "1"]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_validate_replays_the_known_traces_of_the_baseline(capsys):
+    rc, out = validate(capsys, "hold-fds", "--os", "linux-4.16")
+    known = out[0]["rows"][0]["known"]
+    assert set(known) == {"T3", "T4"}   # the known traces of pg-panic on linux-4.16
+    assert known["T3"]["stuck_at"] == "close_fd" and known["T3"]["replayed"] == 2
+    assert not known["T4"]["closed"]    # a third party still consumes the error
+    assert rc == 1                      # #70's claim for 4.16 is refuted by it

@@ -37,6 +37,21 @@ def test_bmc_agrees_with_bfs_on_every_spec_and_policy(spec_id, os):
     assert lengths(symbolic) == explicit
 
 
+@pytest.mark.parametrize("os", ["linux-5.8", "openbsd"])
+@pytest.mark.parametrize("patch_id", sorted(registry.patches()))
+def test_bmc_agrees_with_bfs_on_every_patch(patch_id, os):
+    """The patches' behaviours (held descriptors, syncfs backstop, error counter, recovery
+    methods, forged start) read the same by both engines, in each patch's own scenario."""
+    p = registry.find(patch_id)
+    o = p.options
+    spec = build(patch_id, os, fs=o.get("fs", "ext4") if os == "linux-5.8" else "ext4",
+                 fpw=o.get("fpw", True), disable=list(o.get("disable", ())),
+                 **SMALL | {k.replace("-", "_"): v for k, v in p.bounds.items()})
+    explicit = lengths(check(spec, progress=None))
+    found = [n for n in explicit.values() if n]
+    assert lengths(bmc(spec, max(found) if found else 10)) == explicit
+
+
 def test_smt_counterexample_replays_on_the_explicit_engine():
     """Each step is an enabled action and reaches exactly the decoded state."""
     spec = build("pg-panic", "linux-4.16", disable=["third-party"])
