@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test bench matrix deps graphviz gallery report screenshots clean
+.PHONY: demo test bench matrix deps graphviz gallery report screenshots conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,13 @@ screenshots: deps
 test: deps
 	$(BIN)/python -m pytest -q
 
+# Boot Debian's 6.1 and 6.12 kernels under QEMU, run the scenarios on ext4, XFS and Btrfs
+# and compare every step with the kernel model (installs qemu and the tools from Debian).
+conformance: $(STAMP)
+	$(BIN)/fsmodel conformance
+
 bench: $(STAMP)
 	$(BIN)/fsmodel bench
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .conformance

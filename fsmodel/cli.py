@@ -137,6 +137,27 @@ def build_parser() -> Parser:
                    help="cells checked in parallel (default: the number of cores)")
     _common(v)
 
+    k = sub.add_parser("conformance", help="boot Debian's kernels under QEMU, run the "
+                       "scenarios on each file system and compare with the model")
+    k.add_argument("--series", default="6.1,6.12", metavar="LIST",
+                   help="kernel series (default 6.1,6.12)")
+    k.add_argument("--fs", default="ext4,ext4-journal,xfs,btrfs", metavar="LIST",
+                   help="file systems (default ext4,ext4-journal,xfs,btrfs)")
+    k.add_argument("--cache", default=".conformance", metavar="DIR",
+                   help="downloads and builds (default .conformance)")
+    k.add_argument("--out", default="out/conformance", metavar="DIR",
+                   help="tables and raw results (default out/conformance)")
+
+    rp = sub.add_parser("replay", help="run a trace's kernel-level steps on a booted Linux "
+                        "and compare each result with the trace")
+    rp.add_argument("trace", help="an ITF trace (check --trace-out, matrix)")
+    rp.add_argument("--kernel", action="store_true", required=True,
+                    help="on a Debian kernel under QEMU (the only replay there is)")
+    rp.add_argument("--series", default="6.1", help="kernel series (default 6.1)")
+    rp.add_argument("--fs", default="ext4", help="file system (default ext4)")
+    rp.add_argument("--cache", default=".conformance", metavar="DIR",
+                    help="downloads and builds (default .conformance)")
+
     gal = sub.add_parser("gallery", help="draw every known trace (DOMAIN.md section 6)")
     gal.add_argument("--out", metavar="DIR", default="diagrams",
                      help="write the diagrams and their index here (default diagrams)")
@@ -156,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list,
                 "bench": cmd_bench, "render": cmd_render, "graph": cmd_graph,
-                "gallery": cmd_gallery, "validate": cmd_validate}[args.cmd](args)
+                "gallery": cmd_gallery, "validate": cmd_validate,
+                "conformance": cmd_conformance, "replay": cmd_replay}[args.cmd](args)
     except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz) as e:
         print(f"fsmodel: error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -655,6 +677,81 @@ def _validation_text(patch: Any, base: Any, rows: list[dict[str, Any]]) -> str:
         out.append(f"| {r['os']} | {r['text']['baseline']} | {r['text']['patch']} | {claim} "
                    f"| {closes or '-'} | {opens or '-'} |")
     return "\n".join(out) + "\n"
+
+
+def cmd_conformance(args: argparse.Namespace) -> int:
+    from .conformance import compare, harness   # QEMU's world: only for this command
+    series, fss = _ids(args.series, []), _ids(args.fs, [])
+    for x in series:
+        if x not in harness.SERIES:
+            raise UsageError(f"unknown kernel series '{x}' (choose from "
+                             f"{', '.join(harness.SERIES)})")
+    for f in fss:
+        if f not in harness.FILESYSTEMS:
+            raise UsageError(f"unknown file system '{f}' (choose from "
+                             f"{', '.join(harness.FILESYSTEMS)})")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    bad = 0
+    try:
+        harness.install_packages()
+        for x in series:
+            b = harness.boot(x, Path(args.cache), fss)
+            results = compare.compare(b.lines, fss, x)
+            text = compare.table(b.kernel, x, results)
+            print(text + f"boot and {len(compare.SCENARIOS)} scenarios on {len(fss)} file "
+                  f"systems: {b.seconds:.1f} s\n")
+            (out / f"{x}.md").write_text(text)
+            _write_json(out / f"{x}.json", {"kernel": b.kernel, "seconds": b.seconds,
+                                            "lines": b.lines})
+            bad += len(compare.unexplained(x, results))
+    except harness.HarnessError as e:
+        raise UsageError(f"conformance: {e}".splitlines()[0]) from None
+    print(f"fsmodel: {bad} unexplained differences; tables in {out}/", file=sys.stderr)
+    return EXIT_VIOLATED if bad else EXIT_HOLDS
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from .conformance import harness, kernel_replay
+    if args.series not in harness.SERIES or args.fs not in harness.FILESYSTEMS:
+        raise UsageError(f"--series takes {', '.join(harness.SERIES)}; --fs takes "
+                         f"{', '.join(harness.FILESYSTEMS)}")
+    trace = from_itf(_read_json(args.trace))
+    try:
+        script = kernel_replay.translate(trace)
+        harness.install_packages()
+        b = harness.boot(args.series, Path(args.cache), [args.fs],
+                         [kernel_replay.scenario(script)])
+    except (kernel_replay.Untranslatable, harness.HarnessError) as e:
+        raise UsageError(str(e).splitlines()[0]) from None
+    from .conformance.compare import parse
+    from .conformance.scenarios import SETUP
+    got = {i - len(SETUP): r for i, _, r in parse(b.lines).get((args.fs, "replay"), [])}
+    print(f"{trace.spec} ({trace.meta.get('os', '?')}) {trace.property} trace, replayed on "
+          f"{b.kernel} ({args.fs}) in {b.seconds:.1f} s\n")
+    print("| # | trace step | kernel step | trace says | kernel returned |")
+    print("|---|---|---|---|---|")
+    bad = 0
+    for i, (step, want, origin) in enumerate(zip(script.steps, script.expected, script.origin),
+                                              1):
+        seen = got.get(i, "(not run)")
+        mark = "" if want is None or want == seen else " **differs**"
+        bad += bool(mark)
+        print(f"| {i} | {origin} | `{step}` | {want if want is not None else '-'} | "
+              f"{seen}{mark} |")
+    if script.stopped:
+        print(f"\n{script.stopped}")
+    print(f"\n{'every result as the trace says' if not bad else f'{bad} results differ'}")
+    return EXIT_VIOLATED if bad else EXIT_HOLDS
+
+
+def _read_json(name: str) -> Any:
+    try:
+        return json.loads(Path(name).read_text())
+    except OSError as e:
+        raise UsageError(f"cannot read {name}: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{name} is not JSON ({e.msg}, line {e.lineno})") from None
 
 
 def cmd_gallery(args: argparse.Namespace) -> int:

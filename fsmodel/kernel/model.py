@@ -27,7 +27,8 @@ PAGE_CACHE, ERRSEQ_LANE, DISK = "page cache", "errseq and cursors", "disk"
 LANES = {"page": PAGE_CACHE, "cache": PAGE_CACHE, "inode": PAGE_CACHE,
          "wb_err": ERRSEQ_LANE, "f_count": ERRSEQ_LANE, "f_wb_err": ERRSEQ_LANE,
          "s_wb_err": ERRSEQ_LANE, "f_sb_err": ERRSEQ_LANE,
-         "disk": DISK, "fault": DISK, "faults_started": DISK, "fs_errors": ERRSEQ_LANE}
+         "disk": DISK, "fault": DISK, "faults_started": DISK, "fs_errors": ERRSEQ_LANE,
+         "journal_pending": PAGE_CACHE}
 RETURNS = ("0", "EIO", "ENODEV")
 
 ABSENT, CLEAN, DIRTY, INVALID = range(4)
@@ -60,6 +61,9 @@ class Kernel:
         if self.pol.syncfs_reports:
             self.sb = spec.var("s_wb_err", Int(0, emax), 0)
             self.sbcur = spec.var("f_sb_err", Int(0, emax), 0, (F, S))
+        self.jpend = None
+        if self.fs.journal_data:   # committed to the journal, not yet written in place
+            self.jpend = spec.var("journal_pending", Bool(), False, (F,))
         self.fs_errors = None
         if self.pol.error_counter:   # proposed at LSF/MM 2018 (#1); wraps like errseq's
             self.fs_errors = spec.var("fs_errors", Int(0, self.wrap - 1), 0)
@@ -156,9 +160,69 @@ class Kernel:
         return u.let(err | gone)
 
     def sync_file_range(self, u: Update, f: int, fate: str) -> None:
-        """sync_file_range(SYNC_FILE_RANGE_WRITE): starts write-back, consumes nothing (#26)."""
+        """sync_file_range(SYNC_FILE_RANGE_WRITE): starts write-back, consumes nothing (#26).
+        With data=journal it neither writes nor reports (fsmodel conformance, 'sfr')."""
         u.call("sync_file_range", PAGE_CACHE, result=0, results=RETURNS, file=f)
-        self.flush(u, f, fate)
+        if not self.fs.journal_data:
+            self.flush(u, f, fate)
+
+    def sync_file_range_wait(self, u: Update, f: int, s: Expr, fate: str) -> Local:
+        """sync_file_range(WRITE | WAIT_BEFORE | WAIT_AFTER): writes and waits, and the wait
+        (file_fdatawait_range) checks and advances the description's cursor like fsync
+        (mm/filemap.c; the kernel runs of fsmodel conformance: "sfr" scenario).  With
+        data=journal it neither writes nor reports (the same runs)."""
+        err: Expr = FALSE
+        if not self.fs.journal_data:
+            self.flush(u, f, fate)
+            if self.pol.record == ERRSEQ:
+                err = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        u.call("sync_file_range_wait", ERRSEQ_LANE, result=err, results=RETURNS, file=f,
+               desc=s)
+        return u.let(err)
+
+    def write_direct(self, u: Update, f: int, p: int, version: Expr) -> None:
+        """write() with O_DIRECT: straight to the disk, failing at once on a bad range and
+        recording no error for fsync; the cached page is dropped (conformance "direct")."""
+        if self.fs.journal_data:   # no O_DIRECT: a buffered write, committed at once (ext4
+            u.call("write_direct", DISK, result=0, results=RETURNS, file=f, page=p,
+                   version=version)   # commit "fake direct I/O mode for data=journal")
+            self.write(u, f, p, version)
+            self.commit_journal(u, f)
+            return
+        bad = u.let(self.fault[f] != NO_FAULT)
+        u.call("write_direct", DISK, result=bad, results=RETURNS, file=f, page=p,
+               version=version)
+        with u.when(~bad):
+            u[self.disk[f][p]] = version
+            u[self.page[f][p]] = ABSENT
+            u[self.cache[f][p]] = 0
+
+    def read_direct(self, u: Update, f: int, p: int) -> None:
+        """read() with O_DIRECT: the disk's version."""
+        u.call("read_direct", DISK, result=self.disk[f][p], file=f, page=p)
+
+    def sync_all(self, u: Update, fate: str) -> None:
+        """sync(2): write every dirty page; returns nothing, consumes no error."""
+        u.call("sync", PAGE_CACHE)
+        for f in range(self.F):
+            self.flush(u, f, fate)
+
+    def remount(self, u: Update, fate: str) -> None:
+        """umount and mount: every dirty page written, every inode evicted with its error."""
+        u.call("remount", PAGE_CACHE)
+        for f in range(self.F):
+            self.flush(u, f, fate)
+            self.evict_inode(u, f)
+
+    def drop_caches(self, u: Update) -> None:
+        """echo 3 > drop_caches: every clean page and every unreferenced clean inode."""
+        u.call("drop_caches", PAGE_CACHE)
+        for f in range(self.F):
+            for p in range(self.P):
+                with u.when(self.evictable_page(f, p)):
+                    self.evict_page(u, f, p)
+            with u.when(self.evictable_inode(f)):
+                self.evict_inode(u, f)
 
     def syncfs(self, u: Update, s_file: int, s: Expr, fate: str) -> Expr:
         """syncfs(): write every file; errors only through the superblock errseq from 5.8."""
@@ -243,17 +307,30 @@ class Kernel:
         return moved
 
     def _fsync_journal(self, u: Update, f: int, s: Expr) -> Local:
-        """ext4 data=journal (ATC20): the data reaches the journal and fsync returns 0; the
-        failing in-place write sets the error that a later fsync reports."""
-        failing = u.let(self.dirty(f) & (self.fault[f] != NO_FAULT))
+        """ext4 data=journal (ATC20): the dirty pages are committed to the journal, so they
+        are durable and fsync returns 0 for them; their in-place write comes later
+        (``checkpoint``), and if it fails it sets the error that a later fsync reports."""
+        err = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        self.commit_journal(u, f)
+        return err
+
+    def commit_journal(self, u: Update, f: int) -> None:
+        with u.when(self.dirty(f)):
+            u[self.jpend[f]] = True
         for p in range(self.P):
             with u.when(self.page[f][p] == DIRTY):
                 u[self.disk[f][p]] = self.cache[f][p]
                 u[self.page[f][p]] = CLEAN
-        err = self.check_and_advance(u, self.err[f], self.cur[f], s)
-        with u.when(failing):
+
+    def checkpoint(self, u: Update, f: int) -> None:
+        """jbd2 writes committed data in place, whenever it gets to it: a failing range
+        records the error (fsmodel conformance, ext4 data=journal: 'once' reports it at the
+        second fsync, 'partial' never, the range healed first)."""
+        u.call("checkpoint", DISK, result=self.fault[f] != NO_FAULT, results=("ok", "EIO"),
+               source=PAGE_CACHE, file=f)
+        with u.when(self.fault[f] != NO_FAULT):
             self.record_error(u, f)
-        return err
+        u[self.jpend[f]] = False
 
     # -- crashes and the environment -------------------------------------------------------
     def crash(self, u: Update) -> None:
@@ -273,6 +350,9 @@ class Kernel:
             u[self.sb] = 0
         if self.fs_errors is not None:   # an in-memory count: gone at reboot
             u[self.fs_errors] = 0
+        if self.jpend is not None:       # the journal is replayed at mount: data in place
+            for f in range(self.F):
+                u[self.jpend[f]] = False
 
     def unreported(self, f: int) -> Expr:
         """The inode holds an error no fsync has reported yet."""
@@ -281,6 +361,26 @@ class Kernel:
         if self.pol.record in (FLAG, UNTIL_CLOSE):
             return self.err[f] == 1
         return FALSE
+
+    def evictable_page(self, f: int, p: int) -> Expr:
+        return (self.page[f][p] == CLEAN) | (self.page[f][p] == INVALID)
+
+    def evict_page(self, u: Update, f: int, p: int) -> None:
+        u[self.page[f][p]] = ABSENT
+        u[self.cache[f][p]] = 0
+
+    def evictable_inode(self, f: int) -> Expr:
+        out = self.inode[f] & ~self.referenced(f) & ~self.dirty(f)
+        if self.pol.keep_erroring_inodes:   # the LSF/MM 2018 proposal (#1)
+            out = out & ~self.unreported(f)
+        return out
+
+    def evict_inode(self, u: Update, f: int) -> None:
+        """The inode and its pages are gone, and with them its error record."""
+        u[self.inode[f]] = False
+        u[self.err[f]] = 0
+        for p in range(self.P):
+            self.evict_page(u, f, p)
 
     def declare_environment(self, spec: Spec) -> None:
         F, P, cfg = range(self.F), range(self.P), self.cfg
@@ -291,26 +391,26 @@ class Kernel:
             u.require(self.page[f][p] == DIRTY)
             self.writeback_page(u, f, p, fate)
 
+        if self.jpend is not None:
+            @spec.action("checkpoint", actor="kernel", f=F)
+            def _(u: Update, f: int) -> None:
+                """jbd2 writes journalled data in place (ext4 data=journal)."""
+                u.require(self.jpend[f])
+                self.checkpoint(u, f)
+
         if cfg.on("eviction"):
             @spec.action("evict_page", actor="kernel", f=F, p=P)
             def _(u: Update, f: int, p: int) -> None:
                 """Memory pressure drops a clean page; a read then gets the disk (section 2)."""
-                u.require((self.page[f][p] == CLEAN) | (self.page[f][p] == INVALID))
-                u[self.page[f][p]] = ABSENT
-                u[self.cache[f][p]] = 0
+                u.require(self.evictable_page(f, p))
+                self.evict_page(u, f, p)
 
             @spec.action("evict_inode", actor="kernel", f=F)
             def _(u: Update, f: int) -> None:
                 """An unreferenced inode with no dirty page is evicted and its error forgotten
                 (wiki; the PostgreSQL commit message quoted in #71)."""
-                u.require(self.inode[f], ~self.referenced(f), ~self.dirty(f))
-                if self.pol.keep_erroring_inodes:   # the LSF/MM 2018 proposal (#1)
-                    u.require(~self.unreported(f))
-                u[self.inode[f]] = False
-                u[self.err[f]] = 0
-                for p in range(self.P):
-                    u[self.page[f][p]] = ABSENT
-                    u[self.cache[f][p]] = 0
+                u.require(self.evictable_inode(f))
+                self.evict_inode(u, f)
 
         if self.fs.eats_errors and cfg.on("faults"):
             @spec.action("thin_lose", actor="disk", f=F, p=P)
