@@ -16,14 +16,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import graphviz
-
 from . import registry
 from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
 from .engines import smt
 from .engines.explicit import FINGERPRINT, check as explicit_check
 from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice, lookup_policy
-from .render.files import FORMATS, NoGraphviz, diagram, write_diagrams
+from .render.files import FORMATS, NoGraphviz, diagram, output, write_diagrams
 from .render.gallery import write_gallery
 from .render.report import html
 from .render.text import render
@@ -582,15 +580,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     d = cfg.describe()
     title = f"{spec.name} on {d['os']} ({d['fs']}), " + " ".join(
         f"{k}={v}" for k, v in d["bounds"].items())
-    if fmt == "graphml":
-        data = to_graphml(sg)
-    else:
-        g = to_dot(sg, title)
-        try:
-            data = g.source.encode() if fmt == "dot" else g.pipe(format=fmt)
-        except graphviz.ExecutableNotFound:
-            raise NoGraphviz("graphviz's dot program is not installed "
-                             "(Debian: apt-get install graphviz)") from None
+    data = to_graphml(sg) if fmt == "graphml" else output(to_dot(sg, title), fmt)
     _emit(data, args.output, fmt == "png")
     print(f"fsmodel: {sg.states} states, {sg.kept} drawn; "
           + (f"{sg.property} violated in {len(sg.path) - 1} steps" if sg.path else
@@ -636,15 +626,13 @@ def _validate(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
     """Each policy's comparison; the baseline runs in the patch's scenario (its options and
     its bounds, under the user's)."""
     same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
-    jobs_ = [(who, p) for p in policies for who in (base, patch)]
+    per = {p: scenario(patch, p, _cell_opts(same, p)) for p in policies}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {(who.id, p): pool.submit(run_cell, who, p,
-                                            scenario(patch, p, _cell_opts(same, p)), None,
-                                            False) for who, p in jobs_}
+        futures = {(who.id, p): pool.submit(run_cell, who, p, o, None, False)
+                   for p, o in per.items() for who in (base, patch)}
         cells = {k: f.result() for k, f in futures.items()}
     rows = []
-    for p in policies:
-        o = scenario(patch, p, _cell_opts(same, p))
+    for p, o in per.items():
         b, c = cells[(base.id, p)], cells[(patch.id, p)]
         row = compare(b, c, _build(base, p, o)[1], _build(patch, p, o)[1], expected.get(p))
         row["known"] = known_fates(patch, base.id, p)
@@ -762,12 +750,7 @@ def cmd_gallery(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     fmt = _format(args, FORMATS, "svg")
-    try:
-        doc = json.loads(Path(args.trace).read_text())
-    except OSError as e:
-        raise UsageError(f"cannot read {args.trace}: {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise UsageError(f"{args.trace} is not JSON ({e.msg}, line {e.lineno})") from None
+    doc = _read_json(args.trace)
     try:
         data = diagram(from_itf(doc), fmt)
     except ValueError as e:

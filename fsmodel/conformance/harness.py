@@ -52,12 +52,18 @@ class Boot:
 
 
 def _run(cmd: list[str], **kw) -> str:
+    return _run_bytes(cmd, **kw).decode()
+
+
+def _run_bytes(cmd: list[str], **kw) -> bytes:
+    """A tool's output; a missing tool or a failure is a HarnessError (one line)."""
     try:
-        return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+        return subprocess.run(cmd, check=True, capture_output=True, **kw).stdout
     except FileNotFoundError:
         raise HarnessError(f"{cmd[0]} is not installed") from None
     except subprocess.CalledProcessError as e:
-        raise HarnessError(f"{' '.join(cmd[:3])} failed: {e.stderr.strip()[-300:]}") from None
+        err = e.stderr.decode(errors="replace").strip()[-300:]
+        raise HarnessError(f"{' '.join(cmd[:3])} failed: {err}") from None
 
 
 def install_packages() -> None:
@@ -153,14 +159,9 @@ def initramfs(moddir: Path, release: str, base: Path, probe: Path, out: Path,
     (root / "fs.list").write_text("".join(
         f"/dev/vd{chr(97 + i)} {FILESYSTEMS[fs][0]} {fs} {FILESYSTEMS[fs][2]}\n"
         for i, fs in enumerate(filesystems)))
-    files = subprocess.run(["find", "."], cwd=root, capture_output=True, check=True).stdout
-    archive = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files,
-                             capture_output=True, check=True).stdout
+    files = _run_bytes(["find", "."], cwd=root)
+    archive = _run_bytes(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files)
     out.write_bytes(gzip.compress(archive, 1))
-
-
-def _run_bytes(cmd: list[str]) -> bytes:
-    return subprocess.run(cmd, check=True, capture_output=True).stdout
 
 
 def build_probe(cache: Path) -> Path:

@@ -21,7 +21,11 @@ def diagram(trace: Trace, fmt: str) -> bytes:
     lanes = layout(trace)
     if fmt == "mermaid":
         return mermaid.render(lanes).encode()
-    g = dot.render(lanes)
+    return output(dot.render(lanes), fmt)
+
+
+def output(g: graphviz.Digraph, fmt: str) -> bytes:
+    """A graph as its DOT source, or drawn by graphviz in another format."""
     if fmt == "dot":
         return g.source.encode()
     try:
