@@ -1,12 +1,13 @@
 # Quick start: `make demo` (the matrix over every shipped spec and policy) and `make test`.
-# Both install what is missing: a virtualenv with the package, and Debian's graphviz.
+# Both install what is missing: a virtualenv with the package, and Debian's graphviz; the
+# tests and the benchmark also Debian's spin (SPIN checks the exported specs).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test bench matrix deps graphviz gallery report screenshots conformance clean
+.PHONY: demo test bench matrix deps graphviz spin gallery report screenshots conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +17,18 @@ $(STAMP): pyproject.toml
 
 deps: $(STAMP) graphviz
 
-# Debian's graphviz provides `dot` (the renderers use it); installed only where missing.
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
+# $(call debian,COMMAND,PACKAGE): install the Debian package where its command is missing.
+debian = command -v $(1) >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq graphviz >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(2) >/dev/null; }
+
+# Debian's graphviz provides `dot` (the renderers use it).
+graphviz:
+	@$(call debian,dot,graphviz)
+
+# Debian's spin: the third engine of the cross-checks and the baseline of fsmodel bench.
+spin:
+	@$(call debian,spin,spin)
 
 demo: deps
 	$(BIN)/fsmodel list
@@ -35,9 +43,7 @@ gallery: deps
 # the T1, T2, T3 and T5 diagrams (installs Debian's chromium if missing).
 SCREENS ?= out/screens
 screenshots: deps
-	@command -v chromium >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@$(call debian,chromium,chromium)
 	$(BIN)/fsmodel matrix --specs pg-panic,pg-retry,os-contract --out $(SCREENS)/matrix \
 	  --report $(SCREENS)/report
 	for t in T1 T2 T3 T5; do dot -Tpng diagrams/$$t.dot -o $(SCREENS)/$$t.png; done
@@ -45,7 +51,7 @@ screenshots: deps
 	  --screenshot=$(SCREENS)/report.png file://$(CURDIR)/$(SCREENS)/report/index.html
 	@echo "screenshots in $(SCREENS)/"
 
-test: deps
+test: deps spin
 	$(BIN)/python -m pytest -q
 
 # Boot Debian's 6.1 and 6.12 kernels under QEMU, run the scenarios on ext4, XFS and Btrfs
@@ -53,7 +59,7 @@ test: deps
 conformance: $(STAMP)
 	$(BIN)/fsmodel conformance
 
-bench: $(STAMP)
+bench: $(STAMP) spin
 	$(BIN)/fsmodel bench
 
 clean:

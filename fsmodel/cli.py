@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import sys
@@ -16,23 +17,21 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from . import registry
+from . import bench, registry
 from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
-from .engines import smt
-from .engines.explicit import FINGERPRINT, check as explicit_check
+from .engines import native, smt
+from .engines.pybfs import FINGERPRINT
 from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice, lookup_policy
 from .render.files import FORMATS, NoGraphviz, diagram, output, write_diagrams
 from .render.gallery import write_gallery
 from .render.report import html
-from .render.text import render
+from .sweep import Attempt, sweep
+from .run import (DEFAULTS, LEGEND, EngineDisagreement, build_spec, cell_opts, cell_text,
+                  run_cell, scenario, summary, verdict_of)
 from .trace import from_itf
 from .validate import compare, known_fates, parse_expect
-from .verdicts import overall
 
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
-# Options of a run with every default (bench): ext4, nothing disabled, the spec's bounds.
-DEFAULTS: dict[str, Any] = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {},
-                            "max_states": 0, "max_seconds": 0, "symmetry": True}
 
 
 class UsageError(Exception):
@@ -61,10 +60,20 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-seconds", type=float, default=0, metavar="S",
                    help="stop each engine after S seconds (verdict unknown, exit 3)")
     p.add_argument("--no-symmetry", action="store_true",
-                   help="explore every permutation of interchangeable backends")
-    p.add_argument("--engine", choices=("explicit", "smt", "both"), default="explicit",
-                   help="explicit-state BFS, z3 (BMC, then a Spacer proof), or both, "
-                        "failing if they disagree (default explicit)")
+                   help="explore every permutation of interchangeable pages, files, backends "
+                        "and description slots")
+    p.add_argument("--no-reduction", action="store_true",
+                   help="the model unreduced: no symmetry, persistent faults as their own "
+                        "kind, dead redo pointers kept (same verdicts, more states)")
+    p.add_argument("--engine", choices=("explicit", "python", "smt", "both"),
+                   default="explicit",
+                   help="explicit: native breadth-first search (the spec compiled to C); "
+                        "python: the reference search in Python; smt: z3 (BMC, then a Spacer "
+                        "proof); both: explicit and smt, failing if they disagree "
+                        "(default explicit)")
+    p.add_argument("--threads", type=int, default=0, metavar="N",
+                   help="threads of the native search (default: one per core; matrix and "
+                        "validate share the cores among their jobs)")
     p.add_argument("--depth", type=int, default=20, metavar="K",
                    help="BMC depth for the smt engine (default 20)")
     p.add_argument("--prove-seconds", type=float, default=60, metavar="S",
@@ -85,6 +94,9 @@ def build_parser() -> Parser:
     c.add_argument("--trace-out", metavar="FILE", help="save the counterexample as ITF JSON")
     c.add_argument("--render", metavar="DIR", help="write each counterexample's lane diagram "
                    "here (svg, png, dot, mermaid)")
+    c.add_argument("--sweep", action="store_true",
+                   help="grow each bound in turn while --max-seconds lasts (default 60) and "
+                        "report the largest configuration explored in full")
     _common(c)
 
     m = sub.add_parser("matrix", help="verdicts of specs by policies, every trace written")
@@ -156,14 +168,25 @@ def build_parser() -> Parser:
     rp.add_argument("--cache", default=".conformance", metavar="DIR",
                     help="downloads and builds (default .conformance)")
 
+    x = sub.add_parser("export", help="the spec as a model for another checker: Promela, "
+                       "which spin -a, gcc -DBFS -DSAFETY and ./pan check as it is")
+    x.add_argument("spec", help="a shipped spec id or a spec file")
+    x.add_argument("--os", required=True, help="OS policy id")
+    x.add_argument("--format", choices=("promela",), default="promela",
+                   help="promela (the only one; default)")
+    x.add_argument("--property", help="assert only this property (default: every one)")
+    x.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    _common(x)
+
     gal = sub.add_parser("gallery", help="draw every known trace (DOMAIN.md section 6)")
     gal.add_argument("--out", metavar="DIR", default="diagrams",
                      help="write the diagrams and their index here (default diagrams)")
 
-    b = sub.add_parser("bench", help="states per second and peak memory on a fixed config")
-    b.add_argument("--spec", default="pg-fdpass", help="spec (default pg-fdpass)")
-    b.add_argument("--os", default="freebsd", help="policy (default freebsd: the property "
-                   "holds, so the whole state space is explored)")
+    b = sub.add_parser("bench", help="fixed configurations through the native engine (one "
+                       "thread and all), the Python engine and SPIN: states/s, bytes per "
+                       "state, time to verdict against SPIN's")
+    b.add_argument("--engines", default="", metavar="LIST",
+                   help="native-1, native, python, spin (default: all)")
     b.add_argument("--smt", action="store_true",
                    help="also: BMC solver time per depth on pg-panic/linux-4.16 and the time "
                         "to a Spacer proof on pg-retry/freebsd")
@@ -176,8 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list,
                 "bench": cmd_bench, "render": cmd_render, "graph": cmd_graph,
                 "gallery": cmd_gallery, "validate": cmd_validate,
-                "conformance": cmd_conformance, "replay": cmd_replay}[args.cmd](args)
-    except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz) as e:
+                "conformance": cmd_conformance, "replay": cmd_replay,
+                "export": cmd_export}[args.cmd](args)
+    except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz,
+            native.SpecError) as e:
         print(f"fsmodel: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except EngineDisagreement as e:
@@ -199,140 +224,19 @@ def _bounds_from(args: argparse.Namespace) -> dict[str, int]:
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     disable = [d for d in args.disable.split(",") if d]
-    if args.max_states < 0 or args.max_seconds < 0:
+    if args.max_states < 0 or not 0 <= args.max_seconds < math.inf:
         raise UsageError("--max-states and --max-seconds take non-negative numbers")
-    if args.depth < 0 or args.prove_seconds < 0:
+    if args.depth < 0 or not 0 <= args.prove_seconds < math.inf:
         raise UsageError("--depth and --prove-seconds take non-negative numbers")
+    if not 0 <= args.threads <= 16:
+        raise UsageError("--threads takes 1 to 16 (0: one per core)")
     return {"fs": args.fs, "disable": disable, "fpw": args.fpw == "on",
             "bounds": _bounds_from(args), "max_states": args.max_states,
-            "max_seconds": args.max_seconds, "symmetry": not args.no_symmetry,
-            "engine": args.engine, "depth": args.depth, "prove_seconds": args.prove_seconds}
-
-
-def _build(spec_id: str | Any, os_id: str, opts: dict[str, Any] = DEFAULTS
-           ) -> tuple[Any, Any]:
-    """The configuration (the spec's own bounds under the user's) and the built spec; the
-    spec is an id, a file, or a loaded spec entry."""
-    entry = registry.find(spec_id) if isinstance(spec_id, str) else spec_id
-    o = scenario(entry, os_id, opts)
-    cfg = make_config(os_id, o["fs"], o["disable"], o["fpw"], o["bounds"],
-                      getattr(entry, "bounds", {}))
-    return cfg, entry.build(cfg)
-
-
-def scenario(entry: Any, os_id: str, opts: dict[str, Any]) -> dict[str, Any]:
-    """The options with a patch's own (its file system, full_page_writes, behaviours turned
-    off): they are part of the scenario it is about.  Its file system applies to Linux only."""
-    own = getattr(entry, "options", {})
-    o = opts | {k: v for k, v in own.items() if k != "disable"}
-    o["disable"] = sorted(set(opts["disable"]) | set(own.get("disable", ())))
-    if "fs" in own and not lookup_policy(os_id).linux:
-        o["fs"] = "ext4"
-    return o
-
-
-class EngineDisagreement(Exception):
-    """The explicit and SMT engines gave different answers: a bug in one of them."""
-
-
-def run_cell(spec_id: str | Any, os_id: str, opts: dict[str, Any], prop: str | None = None,
-             progress: bool = True) -> dict[str, Any]:
-    """Check one spec under one policy; a plain dict (it crosses process boundaries)."""
-    cfg, spec = _build(spec_id, os_id, opts)
-    if prop is not None:
-        names = [p.name for p in spec.properties]
-        if prop not in names:
-            raise BadConfig(f"unknown property '{prop}' (choose from {', '.join(names)})")
-        spec.properties = [p for p in spec.properties if p.name == prop]
-    engine = opts.get("engine", "explicit")
-    cells = {}
-    if engine in ("explicit", "both"):
-        cells["explicit"] = _explicit_cell(spec, opts, progress)
-    if engine in ("smt", "both"):
-        cells["smt"] = _smt_cell(spec, opts)
-    if engine == "both":
-        _compare(cells["explicit"], cells["smt"])
-    cell = cells["explicit" if engine != "smt" else "smt"]
-    meta = cfg.describe() | {"engine": engine}
-    for t in cell["traces"].values():
-        t["itf"]["#meta"].update(meta)
-    out = {"spec": spec.name, **meta, **cell}
-    if engine == "both":
-        out["smt"] = _summary(cells["smt"])
-    return out
-
-
-def _explicit_cell(spec: Any, opts: dict[str, Any], progress: bool) -> dict[str, Any]:
-    res = explicit_check(spec, opts["max_states"], opts["max_seconds"],
-                         sys.stderr if progress else None, opts.get("symmetry", True))
-    details = {}
-    for name, v in res.verdicts.items():
-        details[name] = {"holds": "no violation in any reachable state within the bounds",
-                         "unknown": f"stopped by {res.limit}"}.get(v, "")
-    return {"verdicts": res.verdicts, "details": details, "traces": _traces(res.traces),
-            "states": res.states, "distinct": res.distinct, "depth": res.depth,
-            "seconds": round(res.seconds, 3), "complete": res.complete, "limit": res.limit,
-            "symmetry": res.symmetry}
-
-
-def _smt_cell(spec: Any, opts: dict[str, Any]) -> dict[str, Any]:
-    res = smt.bmc(spec, opts.get("depth", 20), opts["max_seconds"])
-    verdicts, details, proofs = {}, {}, {}
-    for name, v in res.verdicts.items():
-        if v == "violated":
-            verdicts[name] = "violated"
-            details[name] = f"found by BMC at depth {res.traces[name].length}"
-            continue
-        verdicts[name], details[name], proofs[name] = _prove(spec, name, v, opts)
-    return {"verdicts": verdicts, "details": details, "traces": _traces(res.traces),
-            "states": 0, "distinct": 0, "depth": res.depth, "seconds": round(res.seconds, 3),
-            "complete": False, "limit": res.limit, "symmetry": False, "bits": res.bits,
-            "solver_seconds_per_depth": res.per_depth, "proofs": proofs}
-
-
-def _prove(spec: Any, name: str, bmc_verdict: str, opts: dict[str, Any]) -> tuple[str, str, str]:
-    """A Spacer proof for every value of the bounds, else for the configured ones: the
-    verdict, what backs it, and the proof's scope (all-bounds, bounds, or none)."""
-    budget = opts.get("prove_seconds", 60)
-    free = smt.prove(spec, name, budget, free_bounds=True)
-    if free.verdict == "proved":
-        return "holds", (f"proved by Spacer (an inductive invariant) for every number of "
-                         f"{', '.join(free.free)}, in {free.seconds:.1f} s"), "all-bounds"
-    bounded = smt.prove(spec, name, budget)
-    why = (f"not for every number of {', '.join(free.free)}: Spacer finds a violation "
-           "with larger bounds" if free.verdict == "violated" else
-           f"no proof for every bound in {free.seconds:.1f} s")
-    if bounded.verdict == "proved":
-        return "holds", (f"proved by Spacer (an inductive invariant) for these bounds in "
-                         f"{bounded.seconds:.1f} s; {why}"), "bounds"
-    if bounded.verdict == "violated":   # BMC stopped short of the violation Spacer reached
-        return "violated", f"Spacer finds a violation beyond BMC's {bmc_verdict}", "none"
-    return "unknown", f"{bmc_verdict}; {why}; none for these bounds in " \
-                      f"{bounded.seconds:.1f} s", "none"
-
-
-def _traces(traces: dict[str, Any]) -> dict[str, Any]:
-    return {name: {"itf": t.to_itf(), "text": render(t), "length": t.length}
-            for name, t in traces.items()}
-
-
-def _compare(explicit: dict[str, Any], symbolic: dict[str, Any]) -> None:
-    """Fail loudly where the two engines' answers contradict each other: verdicts that differ,
-    shortest lengths that differ, or BMC clean past the explicit engine's counterexample."""
-    for name, v in explicit["verdicts"].items():
-        w = symbolic["verdicts"][name]
-        n = explicit["traces"].get(name, {}).get("length")
-        m = symbolic["traces"].get(name, {}).get("length")
-        if v == "unknown" or (w == "unknown" and (v != "violated" or n > symbolic["depth"])):
-            continue   # one engine stopped short, and nothing it saw contradicts the other
-        if v != w or None not in (n, m) and n != m:
-            why = f"length {m}" if m else symbolic["details"][name]
-            raise EngineDisagreement(f"{name}: explicit says {v}"
-                                     + (f" (length {n})" if n else "") + f", smt says {w} ({why})")
-
-
-def _verdict(cell: dict[str, Any]) -> str:
-    return overall(cell["verdicts"].values())
+            "max_seconds": args.max_seconds,
+            "symmetry": not (args.no_symmetry or args.no_reduction),
+            "reduce": not args.no_reduction,
+            "engine": args.engine, "depth": args.depth, "prove_seconds": args.prove_seconds,
+            "threads": args.threads}
 
 
 def _exit(verdict: str) -> int:
@@ -341,8 +245,10 @@ def _exit(verdict: str) -> int:
 
 # -- commands --------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.sweep:
+        return cmd_sweep(args)
     cell = run_cell(args.spec, args.os, _options(args), args.property, progress=not args.json)
-    verdict = _verdict(cell)
+    verdict = verdict_of(cell)
     first = next(iter(cell["traces"]), None)   # a violated property with a trace
     if args.trace_out and first:
         _save_traces(cell, Path(args.trace_out))
@@ -370,7 +276,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         t = cell["traces"].get(name)
         print(f"  {name}: {v}" + (f" ({t['length']} steps)" if t else f": {cell['details'][name]}"))
     if cell["engine"] != "smt":
-        reduced = ", reduced by symmetry (backends, description slots)" if cell["symmetry"] else ""
+        reduced = (", reduced by symmetry (pages, files, backends, description slots)"
+                   if cell["symmetry"] else "")
         print(f"  explored {cell['distinct']} distinct states ({cell['states']} generated), "
               f"depth {cell['depth']}, {cell['seconds']} s{reduced}; {FINGERPRINT}")
     if "smt" in cell or cell["engine"] == "smt":
@@ -387,6 +294,63 @@ def cmd_check(args: argparse.Namespace) -> int:
         print()
         print(t["text"], end="")
     return _exit(verdict)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """check --sweep: exit 1 if some size is violated, 3 if the budget ended first, else 0."""
+    opts = _options(args)
+    if opts["engine"] not in ("explicit", "python"):
+        raise UsageError("--sweep runs an explicit engine: use --engine explicit or python")
+    if args.trace_out or args.render:
+        raise UsageError("--sweep writes no trace files: check the configuration it reports")
+    entry = registry.find(args.spec)
+    build_spec(entry, args.os, opts)    # every choice validated before the first run
+    budget = args.max_seconds or 60.0
+
+    def line(a: Attempt) -> None:
+        if args.json:
+            return
+        c = a.cell
+        what = "start" if not a.grown else f"{a.grown} -> {a.bounds[a.grown]}"
+        verdicts = ", ".join(f"{n} {v}" + (f" ({c['traces'][n]['length']} steps)"
+                                           if n in c["traces"] else "")
+                             for n, v in c["verdicts"].items())
+        print(f"  {what:<18} {verdicts}: {c['distinct']:,} states in {a.seconds} s"
+              + ("" if c["complete"] or c["traces"] else f" (stopped by {c['limit']})"),
+              flush=True)
+
+    if not args.json:
+        print(f"sweep: {entry.id} on {args.os}, budget {budget:g} s, growing "
+              + ", ".join(BOUNDS))
+    res = sweep(entry, args.os, opts, budget, args.property, line)
+    bad = res.violated
+    code = EXIT_VIOLATED if bad else EXIT_UNKNOWN if res.exhausted or not res.largest \
+        else EXIT_HOLDS
+    if args.json:
+        print(json.dumps({"spec": res.spec, "os": res.os, "budget": budget,
+                          "attempts": [{"bounds": a.bounds, "grown": a.grown,
+                                        "outcome": a.outcome, "seconds": a.seconds,
+                                        **summary(a.cell)} for a in res.attempts],
+                          "largest": res.largest.bounds if res.largest else None,
+                          "exhausted": res.exhausted, "unused": res.unused}))
+        return code
+    if res.largest:
+        print("largest configuration explored in full: "
+              + " ".join(f"{k}={v}" for k, v in res.largest.bounds.items())
+              + f" ({res.largest.cell['distinct']:,} states): every property holds")
+    else:
+        print("no configuration was explored in full within the budget")
+    if bad:
+        print("violated at " + " ".join(f"{k}={v}" for k, v in bad.bounds.items()))
+        for t in bad.cell["traces"].values():
+            print()
+            print(t["text"], end="")
+    elif res.exhausted:
+        print("the budget ended before every bound reached the top of its range: "
+              "larger configurations are unexplored")
+    if res.unused:
+        print(f"not grown, the spec does not read them: {', '.join(res.unused)}")
+    return code
 
 
 def _save_traces(cell: dict[str, Any], path: Path) -> None:
@@ -412,18 +376,19 @@ def cmd_matrix(args: argparse.Namespace) -> int:
                     opts["disable"], opts["fpw"], opts["bounds"])
     if args.jobs < 1:
         raise UsageError("--jobs takes a positive number")
+    opts["threads"] = _threads(opts, args.jobs)
     jobs = [(s, p) for s in specs for p in policies]
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     start = time.monotonic()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {job: pool.submit(run_cell, job[0], job[1], _cell_opts(opts, job[1]), None,
+        futures = {job: pool.submit(run_cell, job[0], job[1], cell_opts(opts, job[1]), None,
                                     False) for job in jobs}
         for job in jobs:
             cells[job] = futures[job].result()
             c = cells[job]
-            smt_part = (f"; smt {_cell_text(c['smt'])} ({c['smt']['seconds']} s)"
+            smt_part = (f"; smt {cell_text(c['smt'])} ({c['smt']['seconds']} s)"
                         if "smt" in c else "")
-            print(f"fsmodel: {job[0]} on {job[1]}: {_cell_text(c)} "
+            print(f"fsmodel: {job[0]} on {job[1]}: {cell_text(c)} "
                   f"({c['distinct']} states, {c['seconds']} s){smt_part}",
                   file=sys.stderr, flush=True)
     elapsed = time.monotonic() - start
@@ -431,7 +396,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     if opts["engine"] == "both":
         table = ("explicit engine:\n" + table + "\nsmt engine (agrees with the explicit one):\n"
                  + _table(specs, policies, cells, lambda c: c["smt"]))
-    table += LEGEND
+    table += LEGEND + _bounds_note(specs, policies, cells)
     _write_matrix(Path(args.out), specs, policies, cells, table, elapsed)
     if args.render:
         for (s, p), c in cells.items():
@@ -442,55 +407,41 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         page = Path(args.report) / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         title = f"fsmodel matrix: {len(specs)} specs by {len(policies)} policies"
-        page.write_text(html(title, specs, policies, cells, _cell_text, LEGEND))
+        page.write_text(html(title, specs, policies, cells, cell_text, LEGEND))
         print(f"fsmodel: report written to {page}", file=sys.stderr)
     if args.json:
         print(json.dumps({"specs": specs, "os": policies, "seconds": round(elapsed, 1),
-                          "cells": [_summary(c) for c in cells.values()]}))
+                          "cells": [summary(c) for c in cells.values()]}))
     else:
         print(table, end="")
         print(f"{len(cells)} cells in {elapsed:.1f} s")
-    unknown = any(_verdict(c) == "unknown" for c in cells.values())
+    unknown = any(verdict_of(c) == "unknown" for c in cells.values())
     return EXIT_UNKNOWN if unknown else EXIT_HOLDS
 
 
-def _cell_opts(opts: dict[str, Any], policy: str) -> dict[str, Any]:
-    """File-system variants apply to Linux policies; the others run on their own fs."""
-    return opts if POLICIES[policy].linux else opts | {"fs": "ext4"}
+def _threads(opts: dict[str, Any], jobs: int) -> int:
+    """Threads per cell when ``jobs`` cells run at once: the cores shared among them."""
+    return opts["threads"] or max(1, (os.cpu_count() or 1) // jobs)
 
 
-def _summary(cell: dict[str, Any]) -> dict[str, Any]:
-    """A cell without its traces, with their lengths."""
-    return {k: v for k, v in cell.items() if k != "traces"} | {
-        "lengths": {n: t["length"] for n, t in cell["traces"].items()}}
-
-
-def _cell_text(cell: dict[str, Any]) -> str:
-    """One entry per property: see LEGEND."""
-    parts, lengths = [], _summary(cell)["lengths"] if "traces" in cell else cell["lengths"]
-    for name, v in cell["verdicts"].items():
-        if v == "violated":
-            parts.append(str(lengths.get(name, "x")))
-        elif v == "holds":
-            parts.append("ok*" if cell.get("proofs", {}).get(name) == "all-bounds" else "ok")
-        else:
-            parts.append(f"?{cell['depth']}" if "proofs" in cell else "?")
-    return "/".join(parts)
-
-
-LEGEND = """\
-cell: one entry per property (pg specs: checkpoint-soundness/durability; os-contract:
-fsync-honesty). A number is the length of the shortest counterexample. ok: holds within the
-bounds (explicit: every reachable state checked; smt: Spacer proof for these bounds). ok*:
-Spacer proof for every number of writes, checkpoints, crashes and faults. x: Spacer found a
-violation beyond the BMC depth reached. ?: inconclusive (smt: ?K, no violation up to depth K).
-"""
+def _bounds_note(specs: list[str], policies: list[str], cells: dict) -> str:
+    """What an "ok" covers: the bounds of every cell, grouped, most common first."""
+    groups: dict[str, list[str]] = {}
+    for s in specs:
+        c = cells[(s, policies[0])]
+        text = " ".join(f"{k}={v}" for k, v in c["bounds"].items())
+        off = f", disabled: {','.join(c['disabled'])}" if c["disabled"] else ""
+        groups.setdefault(text + off, []).append(s)
+    ordered = sorted(groups.items(), key=lambda g: -len(g[1]))
+    lines = [f"bounds: {ordered[0][0]}" + (" (the others)" if len(ordered) > 1 else "")]
+    lines += [f"  {', '.join(ss)}: {b}" for b, ss in ordered[1:]]
+    return "\n".join(lines) + "\n"
 
 
 def _table(specs: list[str], policies: list[str], cells: dict,
            view: Callable[[dict], dict]) -> str:
     head = ["spec"] + policies
-    rows = [[s] + [_cell_text(view(cells[(s, p)])) for p in policies] for s in specs]
+    rows = [[s] + [cell_text(view(cells[(s, p)])) for p in policies] for s in specs]
     widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
     fmt = lambda r: "| " + " | ".join(x.ljust(w) for x, w in zip(r, widths)) + " |"  # noqa: E731
     lines = [fmt(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
@@ -510,7 +461,7 @@ def _write_matrix(out: Path, specs: list[str], policies: list[str], cells: dict,
     (out / "summary.md").write_text(
         "# fsmodel matrix\n\n" + table + f"\n{len(cells)} cells in {elapsed:.1f} s. "
         "Traces: `<spec>/<os>.<property>.txt` and `.itf.json`.\n")
-    _write_json(out / "matrix.json", [_summary(c) for c in cells.values()])
+    _write_json(out / "matrix.json", [summary(c) for c in cells.values()])
 
 
 def _write_json(path: Path, doc: Any) -> None:
@@ -572,7 +523,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         raise UsageError("--max-nodes takes a positive number")
     from .engines.graph import TooLarge, state_graph   # networkx (19 MiB): only here
     from .render.stategraph import to_dot, to_graphml
-    cfg, spec = _build(args.spec, args.os, _options(args))
+    cfg, spec = build_spec(args.spec, args.os, _options(args))
     try:
         sg = state_graph(spec, args.max_nodes)
     except TooLarge as e:
@@ -597,6 +548,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     opts = _options(args)
     if args.jobs < 1:
         raise UsageError("--jobs takes a positive number")
+    opts["threads"] = _threads(opts, args.jobs)
     results, failed, unknown = [], False, False
     for patch in patches:
         base_id = args.baseline or getattr(patch, "baseline", "")
@@ -626,7 +578,7 @@ def _validate(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
     """Each policy's comparison; the baseline runs in the patch's scenario (its options and
     its bounds, under the user's)."""
     same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
-    per = {p: scenario(patch, p, _cell_opts(same, p)) for p in policies}
+    per = {p: scenario(patch, p, cell_opts(same, p)) for p in policies}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {(who.id, p): pool.submit(run_cell, who, p, o, None, False)
                    for p, o in per.items() for who in (base, patch)}
@@ -634,9 +586,9 @@ def _validate(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
     rows = []
     for p, o in per.items():
         b, c = cells[(base.id, p)], cells[(patch.id, p)]
-        row = compare(b, c, _build(base, p, o)[1], _build(patch, p, o)[1], expected.get(p))
+        row = compare(b, c, build_spec(base, p, o)[1], build_spec(patch, p, o)[1], expected.get(p))
         row["known"] = known_fates(patch, base.id, p)
-        row["text"] = {"baseline": _cell_text(b), "patch": _cell_text(c)}
+        row["text"] = {"baseline": cell_text(b), "patch": cell_text(c)}
         rows.append(row)
     return rows
 
@@ -742,6 +694,24 @@ def _read_json(name: str) -> Any:
         raise UsageError(f"{name} is not JSON ({e.msg}, line {e.lineno})") from None
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .engines.promela import to_promela
+    cfg, spec = build_spec(args.spec, args.os, _options(args))
+    names = [p.name for p in spec.properties]
+    if args.property is not None and args.property not in names:
+        raise UsageError(f"unknown property '{args.property}' (choose from {', '.join(names)})")
+    spec.meta |= cfg.describe()    # the header says what was exported
+    try:
+        text = to_promela(spec, args.property)
+    except ValueError as e:      # a spec the translation cannot express (one line)
+        raise UsageError(f"{spec.name}: {e}") from None
+    _emit(text.encode(), args.output, False)
+    if args.output:
+        print(f"fsmodel: wrote {args.output}: spin -o2 -a {args.output} && gcc -DBFS -DSAFETY "
+              "-O2 -o pan pan.c && ./pan -m100000 -n", file=sys.stderr)
+    return EXIT_HOLDS
+
+
 def cmd_gallery(args: argparse.Namespace) -> int:
     paths = write_gallery(Path(args.out))
     print(f"fsmodel: {len(paths)} files written to {args.out}/", file=sys.stderr)
@@ -760,15 +730,18 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    cell = run_cell(args.spec, args.os, DEFAULTS, progress=False)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rate = cell["states"] / cell["seconds"] if cell["seconds"] else 0
-    print(f"bench: {cell['spec']} on {cell['os']}, bounds "
-          + " ".join(f"{k}={v}" for k, v in cell["bounds"].items()))
-    print(f"  {cell['distinct']} distinct states, {cell['states']} generated, depth "
-          f"{cell['depth']}, {cell['seconds']} s")
-    print(f"  {rate:,.0f} states/s generated, {cell['distinct'] / cell['seconds']:,.0f} "
-          f"distinct/s, peak RSS {peak:.0f} MiB")
+    engines = _ids(args.engines, list(bench.ENGINES))
+    for e in engines:
+        if e not in bench.ENGINES:
+            raise UsageError(f"unknown engine '{e}' (choose from {', '.join(bench.ENGINES)})")
+    for spec_id, os_id, opts in bench.CONFIGS:
+        cfg, _ = build_spec(spec_id, os_id, DEFAULTS | opts)
+        print(f"bench: {spec_id} on {os_id}, bounds "
+              + " ".join(f"{k}={v}" for k, v in cfg.bounds.items())
+              + (f", disabled: {','.join(opts['disable'])}" if opts.get("disable") else ""),
+              flush=True)
+        print(bench.table(spec_id, os_id, [bench.run(e, spec_id, os_id, opts)
+                                           for e in engines]), flush=True)
     if args.smt:
         _bench_smt()
     return EXIT_HOLDS
@@ -777,7 +750,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def _bench_smt() -> None:
     """Solver seconds per BMC depth on every shipped spec (a minute each), and proof times."""
     for sid in registry.shipped():
-        res = smt.bmc(_build(sid, "linux-4.16")[1], 20, 60)
+        res = smt.bmc(build_spec(sid, "linux-4.16")[1], 20, 60)
         found = ", ".join(f"{p} {t.length}" for p, t in res.traces.items()) or "none"
         per = " ".join(f"{d['depth']}:{d['seconds']}" for d in res.per_depth)
         print(f"bench smt: {sid} on linux-4.16, depth {res.depth} in {res.seconds:.1f} s"
@@ -785,6 +758,6 @@ def _bench_smt() -> None:
               + f", violations {found}; solver seconds per depth {per}")
     for sid, prop in (("os-contract", "fsync-honesty"), ("pg-retry", "checkpoint-soundness"),
                       ("pg-panic", "checkpoint-soundness")):
-        p = smt.prove(_build(sid, "freebsd")[1], prop, 300, free_bounds=True)
+        p = smt.prove(build_spec(sid, "freebsd")[1], prop, 300, free_bounds=True)
         print(f"bench smt: {sid} on freebsd, {prop} {p.verdict} by Spacer for every number of "
               f"{', '.join(p.free)} in {p.seconds:.1f} s")

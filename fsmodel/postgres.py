@@ -18,7 +18,7 @@ from typing import Any
 from .config import Config
 from .kernel.model import DIRTY, Kernel
 from .lang.expr import FALSE, And, Expr, Or, count, ite
-from .lang.spec import Bool, Enum, Int, Slot, Spec, Update
+from .lang.spec import Bool, Enum, Int, Ref, Slot, Spec, Update
 
 FORGET, RETRY, PANIC = "forget", "retry", "panic"
 FIRST, OLDEST = "first", "oldest"
@@ -80,20 +80,23 @@ class PgModel:
         self.backstop = proto.syncfs_backstop and cfg.kernel_policy.has_syncfs
         slots = B + 2 + (Q if passing else 0) + self.backstop
         holders = B + 2 + Q + self.backstop
-        k = self.k = Kernel(spec, cfg, slots, holders)
+        # A forged start begins at version 1, so commits reach one more (found by the native
+        # engine's domain check: version 2 in Int(0, 1) with --writes 1).
+        V = W + int(proto.forged_start)
+        k = self.k = Kernel(spec, cfg, slots, holders, versions=V)
         NONE = k.NONE
         fd = Slot(NONE)
 
         # PostgreSQL's shared memory and processes.
-        self.ver = spec.var("ver", Int(0, W, grows=True), 0, (F, P))
+        self.ver = spec.var("ver", Int(0, V, grows=True), 0, (F, P))
         self.bdirty = spec.var("buf_dirty", Bool(), False, (F, P))
         self.writes = spec.var("writes", Int(0, W, grows=True), 0)
         self.bfd = spec.var("backend_fd", fd, NONE, (B, F))
         self.cfd = spec.var("ckpt_fd", fd, NONE, (F,))
         self.pending = spec.var("pending", Bool(), False, (F,))
         self.phase = spec.var("ckpt_phase", Enum("idle", "write", "absorb", "sync"), IDLE)
-        self.redo = spec.var("redo", Int(0, W, grows=True), 0, (F, P))
-        self.ckpt = spec.var("ckpt", Int(0, W, grows=True), 0, (F, P))
+        self.redo = spec.var("redo", Int(0, V, grows=True), 0, (F, P))
+        self.ckpt = spec.var("ckpt", Int(0, V, grows=True), 0, (F, P))
         self.nckpt = spec.var("checkpoints", Int(0, b("checkpoints"), grows=True), 0)
         phases = ("running", "replay", "end-ckpt") + (("stopped",) if proto.forged_start else ())
         self.recovery = spec.var("recovery", Enum(*phases),
@@ -105,7 +108,7 @@ class PgModel:
             self.sending = spec.var("sending", Int(0, F * P), 0, (B,))
             self.sock_f = spec.var("sock_file", Int(0, F - 1), 0, (Q,))
             self.sock_s = spec.var("sock_desc", fd, NONE, (Q,))
-            self.sock_pre = spec.var("sock_before_ckpt", Bool(), False, (Q,))
+            self.sock_ahead = spec.var("sock_ahead", Bool(), False, (Q,))   # see mark_socket
             self.sock_n = spec.var("sock_len", Int(0, Q), 0)
             if proto.fd_passing == OLDEST:
                 cap = W + b("checkpoints") * F + 1
@@ -134,10 +137,49 @@ class PgModel:
         k.declare_environment(spec)
         self._properties()
         spec.meta["lanes"].update(LANES)
-        # Backends are interchangeable, and so are description slots (symmetry reduction).
-        spec.symmetric([[self.bfd[b]] + self.backend_extras(b) for b in range(B)])
+        self.declare_symmetry()
         k.declare_pools(spec, [self.descriptor_holders(f) for f in range(F)])
         spec.meta.update(protocol=proto.id, sources=list(proto.sources))
+
+    def declare_symmetry(self) -> None:
+        """Pages of a file are interchangeable, and so are files (where no variant singles
+        out file 0), backends and description slots: the reductions of each engine."""
+        spec, k, F, P = self.spec, self.k, self.F, self.P
+        sending = [self.sending[b] for b in range(self.B)] if self.proto.fd_passing else []
+        for f in range(F):      # sending[b] = 1 + f * P + p names page p of file f
+            spec.symmetric([k.page_record(f, p) + [a[f][p] for a in self.page_arrays()]
+                            for p in range(P)], [Ref(v.slot, 1 + f * P) for v in sending])
+        if self.files_symmetric():
+            refs = [Ref(v.slot, 1, P) for v in sending]
+            if self.proto.fd_passing:   # sock_file[i] names a file while i < sock_len
+                refs += [Ref(self.sock_f[i].slot, 0, 1, (self.sock_n.slot, i))
+                         for i in range(self.Q)]
+            spec.symmetric([self.file_record(f) for f in range(F)], refs)
+        spec.symmetric([[self.bfd[b]] + self.backend_extras(b) for b in range(self.B)])
+
+    def page_arrays(self) -> list[Any]:
+        """PostgreSQL's per-page arrays."""
+        return [self.ver, self.bdirty, self.redo, self.ckpt]
+
+    def files_symmetric(self) -> bool:
+        """The syncfs backstop keeps a description of file 0, and recovery's syncfs opens
+        file 0: there file 0 is not like the others."""
+        syncfs_start = self.proto.init_sync == "syncfs" and self.k.pol.has_syncfs
+        return not (self.backstop or syncfs_start)
+
+    def file_record(self, f: int) -> list[Any]:
+        """Every variable of file f: the kernel's, then PostgreSQL's."""
+        out = self.k.file_record(f)
+        for arr in self.page_arrays():
+            out += arr[f].flat()
+        out += [self.bfd[b][f] for b in range(self.B)] + [self.cfd[f], self.pending[f]]
+        if not self.proto.fd_passing:
+            out.append(self.queued[f])
+        if self.proto.fd_passing == OLDEST:
+            out += [self.cseq[f]] + [self.bseq[b][f] for b in range(self.B)]
+        if self.tfd is not None:
+            out.append(self.tfd[f])
+        return out
 
     def forge(self, W: int) -> None:
         """R3/R4 (wal-thread #0): the cluster is stopped after a clean shutdown whose
@@ -205,7 +247,7 @@ class PgModel:
                 if self.proto.on_fsync_error == FORGET:  # #1 fn. 3, #64: bitmap consumed
                     for g in range(self.F):
                         u[self.pending[g]] = False
-                u[self.phase] = IDLE                 # ERROR: checkpoint abandoned, retried
+                self.end_checkpoint(u)               # ERROR: checkpoint abandoned, retried
 
     # -- backends --------------------------------------------------------------------------
     def _backends(self) -> None:
@@ -286,7 +328,7 @@ class PgModel:
         self.k.dup(u, f, desc)
         u.store(self.sock_f, n, f)
         u.store(self.sock_s, n, desc)
-        u.store(self.sock_pre, n, False)
+        u.store(self.sock_ahead, n, False)
         if self.proto.fd_passing == OLDEST:
             u.store(self.sock_q, n, self.bseq[b][f])
         u[self.sock_n] = n + 1
@@ -305,7 +347,8 @@ class PgModel:
         @spec.action("ckpt_start", actor="checkpointer", **opens)
         def _(u: Update, rule: str = "") -> None:
             """Count the checkpoint (ckpt_started) and fix the redo pointer (xlog.c
-            CreateCheckPoint); requests already in the socket were sent before it (#57)."""
+            CreateCheckPoint); keep-oldest: requests already in the socket were stamped with the
+            previous ckpt_started (#57)."""
             u.require(can_run, self.phase == IDLE, self.nckpt < self.cfg.limit("checkpoints"))
             if self.sbfd is not None:   # the backstop's descriptor, opened once and kept
                 self.open_as(u, self.sbfd, 0, rule)
@@ -313,9 +356,8 @@ class PgModel:
             for f in F:
                 for p in range(self.P):
                     u[self.redo[f][p]] = self.ver[f][p]
-            if proto.fd_passing:
-                for i in range(self.Q):
-                    u[self.sock_pre[i]] = i < self.sock_n
+            if proto.fd_passing == OLDEST:
+                self.mark_socket(u)
             u[self.phase] = WRITE
 
         @spec.action("buffer_sync", actor="checkpointer", rule=k.sample_rules)
@@ -334,6 +376,8 @@ class PgModel:
                     with u.when(self.bdirty[f][p]):
                         k.write(u, f, p, self.ver[f][p])
                         u[self.bdirty[f][p]] = False
+            if proto.fd_passing == FIRST:   # mdsync enqueues the checkpointer's token (#35)
+                self.mark_socket(u)
             u[self.phase] = ABSORB
 
         if proto.fd_passing:
@@ -400,8 +444,17 @@ class PgModel:
                 u[self.ckpt[f][p]] = self.redo[f][p]
         if self.errs_seen is not None:
             u[self.errs_seen] = self.k.fs_errors
-        u[self.phase] = IDLE
+        self.end_checkpoint(u)
         u[self.recovery] = RUNNING
+
+    def end_checkpoint(self, u: Update) -> None:
+        """Back to idle.  The redo pointer is read only by the checkpoint record, so once the
+        checkpoint is over it is reset: states that differ only in a dead redo pointer are
+        one state (the next ckpt_start sets it afresh)."""
+        u[self.phase] = IDLE
+        if self.cfg.reduce:
+            for f, p in self.pages():
+                u[self.redo[f][p]] = 0
 
     def pre_record_errors(self, u: Update, fate: str) -> Expr:
         """The patches' checks between the fsyncs and the checkpoint record: true if one
@@ -419,8 +472,12 @@ class PgModel:
         @spec.action("absorb_fd", actor="checkpointer", fate=k.sync_fates)
         def _(u: Update, fate: str) -> None:
             """recvmsg one request with its descriptor; keep the first received (v1/v2) or the
-            one with the smallest open_seq (#61 0014, #63 v4), close the other (#53)."""
-            u.require(can_run, self.sock_n > 0)
+            one with the smallest open_seq (#61 0014, #63 v4), close the other (#53).  Not
+            while syncing: mdsync_in_progress makes AbsorbFsyncRequests return at once (v1
+            to v4)."""
+            u.require(can_run, self.sock_n > 0, self.phase != SYNC)
+            if proto.fd_passing == FIRST:   # absorbing for a checkpoint ends at the token
+                u.require((self.phase != ABSORB) | self.sock_ahead[0])
             got, f_of = self.sock_s[0], self.sock_f[0]
             for f in range(self.F):
                 with u.when(f_of == f):
@@ -438,17 +495,29 @@ class PgModel:
                         if proto.fd_passing == OLDEST:
                             u[self.cseq[f]] = self.sock_q[0]
                     u[self.pending[f]] = True
-            # AbsorbAllFsyncRequests remembers a message stamped with the current
-            # ckpt_started, then stops (#57; #63 AbsorbFsyncRequest)
-            with u.when((self.phase == ABSORB) & ~self.sock_pre[0]):
-                u[self.phase] = SYNC
+            if proto.fd_passing == OLDEST:
+                # AbsorbAllFsyncRequests remembers a message stamped with the current
+                # ckpt_started, then stops (#57 0002; #63 v4 AbsorbFsyncRequest)
+                with u.when((self.phase == ABSORB) & ~self.sock_ahead[0]):
+                    u[self.phase] = SYNC
             self._pop_socket(u)
 
         @spec.action("absorb_done", actor="checkpointer")
         def _(u: Update) -> None:
-            """The socket is drained (recvmsg would block): absorbing ends (#63)."""
-            u.require(can_run, self.phase == ABSORB, self.sock_n == 0)
+            """Absorbing for the checkpoint ends: the socket is drained (recvmsg would block,
+            #63), or (keep-first) the checkpointer's own token comes back (#35, #44)."""
+            end = self.sock_n == 0
+            if proto.fd_passing == FIRST:
+                end = end | ~self.sock_ahead[0]
+            u.require(can_run, self.phase == ABSORB, end)
             u[self.phase] = SYNC
+
+    def mark_socket(self, u: Update) -> None:
+        """The messages in the socket now are ahead of the checkpoint's marker: stamped with
+        an older ckpt_started (#57), or queued before the checkpointer's token (#35; the model
+        lets the token in even when the socket is full, where v1 deadlocked, #50 #51)."""
+        for i in range(self.Q):
+            u[self.sock_ahead[i]] = i < self.sock_n
 
     def _pop_socket(self, u: Update) -> None:
         for arr, blank in self.socket_fields():
@@ -458,7 +527,7 @@ class PgModel:
 
     def socket_fields(self) -> list[tuple[Any, Any]]:
         """The socket's per-message arrays with the value of an empty place."""
-        out = [(self.sock_f, 0), (self.sock_s, self.k.NONE), (self.sock_pre, False)]
+        out = [(self.sock_f, 0), (self.sock_s, self.k.NONE), (self.sock_ahead, False)]
         if self.proto.fd_passing == OLDEST:
             out.append((self.sock_q, 0))
         return out
@@ -484,7 +553,7 @@ class PgModel:
             u[self.sock_n] = 0
         if self.sbfd is not None:
             u[self.sbfd] = self.k.NONE
-        u[self.phase] = IDLE
+        self.end_checkpoint(u)
         u[self.panicking] = False
         u[self.recovery] = REPLAY
 

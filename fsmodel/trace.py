@@ -9,7 +9,7 @@ it back, so a saved trace renders exactly as a fresh one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .engines.pycompile import compile_calls
 from .lang.spec import Spec
@@ -85,23 +85,46 @@ def _flatten(name: str, v: Any, none: int | None, out: dict[str, Any]) -> None:
         out[name] = "-" if none is not None and v == none else v
 
 
-def build_trace(spec: Spec, comp: Any, path: list[tuple[int, int]], prop: str,
-                engine: str, canon: Any = None) -> Trace:
-    """Re-execute (action, fingerprint) pairs from the initial state into a Trace.
+def build_trace(spec: Spec, comp: Any, path: list[tuple[int, tuple]], prop: str,
+                engine: str, canon: Callable[[tuple], tuple] | None) -> Trace:
+    """Re-execute (action, state) pairs from the initial state into a Trace.
 
-    Under a symmetry the fingerprints are of representatives; the trace stays concrete by
-    taking, at each step, a successor whose representative has the recorded fingerprint."""
-    key = canon or (lambda t: t)
+    An engine records, per step, the action and the state it reached as it explored it:
+    under a symmetry, a representative.  The trace stays concrete by taking, at each step, a
+    successor the engine's ``canon`` maps to the recorded state, else one symmetric to it
+    (``comp.orbit``, slower); a step that matches none, or a last state that does not violate
+    the property, is an engine bug and raises."""
     s = spec.init_state
     states, labels = [s], [None]
-    for ai, fp in path:
-        matches = sorted(((a != ai, a), t) for a, t in comp.successors(s) if hash(key(t)) == fp)
+    key = canon or (lambda t: t)
+    for ai, rep in path:
+        succ = comp.successors(s)
+        matches = sorted(((a != ai, a), t) for a, t in succ if key(t) == rep)
         if not matches:
-            raise RuntimeError(f"trace does not replay at {spec.actions[ai].label}")
+            want = comp.orbit(rep)
+            matches = sorted(((a != ai, a), t) for a, t in succ if comp.orbit(t) == want)
+        if not matches:
+            raise RuntimeError(f"{engine} trace does not replay at {spec.actions[ai].label}")
         (_, a), s = matches[0]
         states.append(s)
         labels.append(a)
+    index = next(i for i, p in enumerate(spec.properties) if p.name == prop)
+    if index not in comp.violated(s):
+        raise RuntimeError(f"{engine} trace replays but its last state satisfies {prop}")
     return trace_of_states(spec, comp, states, labels, prop, engine)
+
+
+def representatives(comp: Any, init: tuple, actions: list[int],
+                    canon: Callable[[tuple], tuple] | None) -> list[tuple[int, tuple]]:
+    """The states a search reaches along ``actions`` when it keeps representatives."""
+    out, s = [], init
+    for ai in actions:
+        t = next((t for a, t in comp.successors(s) if a == ai), None)
+        if t is None:
+            raise RuntimeError(f"action {ai} is not enabled on the recorded path")
+        s = canon(t) if canon is not None else t
+        out.append((ai, s))
+    return out
 
 
 def trace_of_states(spec: Spec, comp: Any, states: list[tuple], actions: list[int | None],

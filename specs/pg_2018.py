@@ -11,5 +11,5 @@ SPEC = Protocol(
     summary="before the fix: fsync failure is ERROR and the pending requests are forgotten",
     sources=("#1 footnote 3", "#64"),
     on_fsync_error=FORGET,
-    bounds={"files": 2},  # T7 needs two segments: the failed one and an unprocessed one
+    # T7 needs two segments, the failed one and an unprocessed one: the default --files 2
 )

@@ -15,5 +15,5 @@ SPEC = spec_file("pg_panic").variant(
     sources=("#57", "#61", "#63"),
     baseline="pg-panic",
     fd_passing=OLDEST,
-    bounds={"backends": 2, "pages": 2, "queue": 2},
+    bounds={"pages": 2, "queue": 2},
 )

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from fsmodel.cli import EngineDisagreement, _compare
+from fsmodel.run import EngineDisagreement, compare_engines as _compare
 from fsmodel.kernel.policy import POLICIES
 
 

@@ -2,11 +2,11 @@
 import networkx as nx
 import pytest
 
-from fsmodel.engines.explicit import check
+from fsmodel.engines.pybfs import check
 from fsmodel.engines.pycompile import compile_spec
 from fsmodel.engines.replay import replay
 
-from helpers import build
+from helpers import ONE, build
 
 
 def state_graph(spec):
@@ -41,15 +41,15 @@ def test_bfs_finds_a_shortest_counterexample(spec_id, os):
 
 
 def test_output_is_deterministic():
-    a = check(build("pg-retry", "linux-4.16"), progress=None)
-    b = check(build("pg-retry", "linux-4.16"), progress=None)
+    a = check(build("pg-retry", "linux-4.16", **ONE), progress=None)
+    b = check(build("pg-retry", "linux-4.16", **ONE), progress=None)
     assert [s.action for s in a.traces["durability"].steps] == \
            [s.action for s in b.traces["durability"].steps]
     assert (a.distinct, a.states) == (b.distinct, b.states)
 
 
 def test_trace_replays_step_by_step():
-    spec = build("pg-panic", "linux-5.8")
+    spec = build("pg-panic", "linux-5.8", **ONE)
     res = check(spec, progress=None)
     t = res.traces["checkpoint-soundness"]
     r = replay(spec, [s.action for s in t.steps[1:]])
@@ -57,7 +57,7 @@ def test_trace_replays_step_by_step():
 
 
 def test_state_limit_gives_unknown():
-    res = check(build("pg-panic", "freebsd"), max_states=500, progress=None)
+    res = check(build("pg-panic", "freebsd", **ONE), max_states=500, progress=None)
     assert not res.complete and res.limit.startswith("--max-states")
     assert set(res.verdicts.values()) == {"unknown"}
 

@@ -7,7 +7,7 @@ import pytest
 from fsmodel import registry
 from fsmodel.known import KNOWN
 
-from helpers import build, run, shortest
+from helpers import ONE, build, run, shortest
 from fsmodel.engines.replay import replay
 
 SOUND, DURABLE = "checkpoint-soundness", "durability"
@@ -15,7 +15,7 @@ T1, T2, T3, T4, T5, T7, R2 = (KNOWN[k].script for k in ("T1", "T2", "T3", "T4", 
 
 
 def stuck_at(spec_id, os, script, **kw):
-    spec = build(spec_id, os, **kw)
+    spec = build(spec_id, os, **ONE | kw)
     labels = [x.strip() for x in script.split(";")]
     r = replay(spec, labels)
     return None if r.complete else labels[r.stuck_at]
@@ -27,7 +27,7 @@ def test_t1_retry_after_failure(spec_id, os):
     if spec_id == "pg-2018":   # the requests are forgotten: the second fsync never happens
         script = ("commit(f=0); ckpt_start; buffer_sync; absorb; fault(f=0, kind=transient); "
                   "ckpt_fsync(f=0); ckpt_start; buffer_sync; absorb; ckpt_finish")
-        r, final = run(spec_id, os, script)
+        r, final = run(spec_id, os, script, files=2)
     else:
         r, final = run(spec_id, os, T1)
     assert SOUND in r.violated
@@ -85,17 +85,17 @@ def test_t4_third_party_consumes_the_error(os):
 
 
 def test_t5_fd_passing_keep_first_on_4_13():
-    r, final = run("pg-fdpass-first", "linux-4.13", T5)
+    r, final = run("pg-fdpass-first", "linux-4.13", T5, backends=2)
     assert SOUND in r.violated
     assert final["disk[0][0]"] == 0 and final["disk[0][1]"] == 1   # A's page lost, B's written
     # 4.16's "report once" rule saves it (#53): B's fd reports the error and we PANIC
-    assert stuck_at("pg-fdpass-first", "linux-4.16", T5) == "ckpt_finish"
+    assert stuck_at("pg-fdpass-first", "linux-4.16", T5, backends=2) == "ckpt_finish"
     # keeping the smallest open_seq keeps A's descriptor, which reports the error
-    assert stuck_at("pg-fdpass", "linux-4.13", T5) == "ckpt_finish"
+    assert stuck_at("pg-fdpass", "linux-4.13", T5, backends=2) == "ckpt_finish"
 
 
 def test_t7_forgotten_requests_even_on_freebsd():
-    r, final = run("pg-2018", "freebsd", T7)
+    r, final = run("pg-2018", "freebsd", T7, files=2)
     assert SOUND in r.violated
     assert final["disk[0][0]"] == 0 and final["disk[1][0]"] == 0   # both segments behind
     assert final["page[0][0]"] == "dirty"   # FreeBSD kept the page: only the request was lost

@@ -5,7 +5,7 @@ from fsmodel.engines.pycompile import compile_spec
 from fsmodel.lang.expr import ite
 from fsmodel.lang.spec import Bool, Int, Spec
 
-from helpers import build, interpret_successors, reachable
+from helpers import ONE, build, interpret_successors, reachable
 
 
 def toy() -> Spec:
@@ -69,7 +69,7 @@ def test_static_false_guard_drops_ground_action():
                                         ("pg-fdpass", "linux-4.13")])
 def test_compiled_successors_match_interpreter(spec_id, os):
     """The generated code and an independent interpreter agree on every state reached."""
-    spec = build(spec_id, os, writes=1)
+    spec = build(spec_id, os, writes=1, **ONE)
     count = 0
     for s, succ in reachable(spec, limit=3000):
         assert succ == interpret_successors(spec, s)
@@ -82,7 +82,7 @@ def test_compiled_successors_match_interpreter(spec_id, os):
                                         ("os-contract", "linux-5.8")])
 def test_reachable_states_respect_declared_domains(spec_id, os):
     """Every value stays in its variable's declared domain (what z3 will assume)."""
-    spec = build(spec_id, os, writes=1)
+    spec = build(spec_id, os, writes=1, **ONE)
     for s, _ in reachable(spec):
         for info in spec.vars:
             v = s[info.var.slot]

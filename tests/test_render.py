@@ -16,7 +16,7 @@ from fsmodel.render.gallery import write_gallery
 from fsmodel.render.lanes import layout
 from fsmodel.trace import from_itf
 
-from helpers import build, shortest
+from helpers import ONE, build, shortest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +41,7 @@ def test_open_records_the_cursor_it_sampled():
     t = KNOWN["T2"].trace()
     opens = [c for s in t.steps for c in s.calls if c["call"] == "open"]
     assert [c["args"]["cursor"] for c in opens] == [0, 3]
-    spec = build("pg-panic", "linux-4.16")
+    spec = build("pg-panic", "linux-4.16", **ONE)
     from fsmodel.engines.pycompile import compile_calls, compile_spec
     from fsmodel.engines.replay import replay
     r = replay(spec, KNOWN["T2"].labels[:-1])
@@ -109,7 +109,7 @@ def test_dot_pins_every_node_and_svg_carries_its_digest():
 
 
 def test_state_graph_path_is_the_shortest_counterexample():
-    kw = dict(writes=1, disable=["third-party", "os-crash"])
+    kw = dict(writes=1, disable=["third-party", "os-crash"], **ONE)
     sg = state_graph(build("os-contract", "linux-4.16", **kw), max_nodes=10_000)
     assert len(sg.path) - 1 == shortest("os-contract", "linux-4.16", **kw)["fsync-honesty"]
     assert sg.kept == sg.states == sg.graph.number_of_nodes()
@@ -206,7 +206,7 @@ def test_gallery_is_current(tmp_path):
 def test_either_engine_trace_ends_in_the_fsync_that_returned_0(engine):
     """The calls come from the trace's states, whichever engine found it: the violating step
     of fsync-honesty is a sync call that returned 0 after a write-back that failed."""
-    from fsmodel.cli import run_cell
+    from fsmodel.run import run_cell
     opts = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {}, "max_states": 0,
             "max_seconds": 0, "symmetry": True, "engine": engine, "depth": 8,
             "prove_seconds": 5}

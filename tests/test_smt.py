@@ -6,7 +6,7 @@ import z3
 
 from fsmodel import registry
 from fsmodel.engines.analysis import commuting, interval, value_bits
-from fsmodel.engines.explicit import check
+from fsmodel.engines.pybfs import check
 from fsmodel.engines.pycompile import compile_spec
 from fsmodel.engines.replay import replay
 from fsmodel.engines.smt import Encoder, bmc, prove
@@ -14,7 +14,7 @@ from fsmodel.kernel.policy import POLICIES
 from fsmodel.lang.expr import Bound, Const, Op
 from fsmodel.lang.spec import Int, Spec
 
-from helpers import build, reachable
+from helpers import ONE, build, reachable
 
 
 def lengths(result):
@@ -22,7 +22,8 @@ def lengths(result):
             for p in result.verdicts}
 
 
-SMALL = {"writes": 1, "checkpoints": 1, "backends": 1, "pages": 1, "queue": 1}
+SMALL = {"writes": 1, "checkpoints": 1, "backends": 1, "pages": 1, "queue": 1, "files": 1,
+         "faults": 1, "crashes": 1}
 
 
 @pytest.mark.parametrize("os", sorted(POLICIES))
@@ -54,7 +55,7 @@ def test_bmc_agrees_with_bfs_on_every_patch(patch_id, os):
 
 def test_smt_counterexample_replays_on_the_explicit_engine():
     """Each step is an enabled action and reaches exactly the decoded state."""
-    spec = build("pg-panic", "linux-4.16", disable=["third-party"])
+    spec = build("pg-panic", "linux-4.16", disable=["third-party"], **ONE)
     for trace in bmc(spec, 12).traces.values():
         r = replay(spec, [s.action for s in trace.steps[1:]])
         assert r.complete and trace.property in r.violated
@@ -63,7 +64,7 @@ def test_smt_counterexample_replays_on_the_explicit_engine():
 
 def test_encoding_matches_compiled_successors_on_concrete_states():
     """z3's reading of every action agrees with the generated Python on reached states."""
-    spec = build("pg-fdpass", "linux-4.16", writes=1)
+    spec = build("pg-fdpass", "linux-4.16", writes=1, **ONE)
     enc, comp = Encoder(spec), compile_spec(spec)
     states = [s for s, _ in reachable(spec, limit=400)]
     for s in random.Random(7).sample(states, 25):
@@ -83,20 +84,20 @@ def test_encoding_matches_compiled_successors_on_concrete_states():
 
 @pytest.mark.parametrize("os", ["freebsd", "posix-strict"])
 def test_spacer_proves_the_contract_where_pages_stay_dirty(os):
-    assert prove(build("os-contract", os), "fsync-honesty", 60).verdict == "proved"
+    assert prove(build("os-contract", os, **ONE), "fsync-honesty", 60).verdict == "proved"
 
 
 def test_spacer_proves_retry_sound_on_freebsd():
-    assert prove(build("pg-retry", "freebsd"), "checkpoint-soundness", 120).verdict == "proved"
+    assert prove(build("pg-retry", "freebsd", **ONE), "checkpoint-soundness", 120).verdict == "proved"
 
 
 def test_spacer_does_not_prove_a_violated_property():
-    assert prove(build("os-contract", "linux-4.16"), "fsync-honesty", 60).verdict == "violated"
+    assert prove(build("os-contract", "linux-4.16", **ONE), "fsync-honesty", 60).verdict == "violated"
 
 
 def test_commuting_actions_commute_on_reached_states():
     """Each pair BMC orders one way only is enabled both ways and ends in the same state."""
-    spec = build("pg-fdpass", "linux-4.16", writes=1)
+    spec = build("pg-fdpass", "linux-4.16", writes=1, **ONE)
     comp, order = compile_spec(spec), commuting(spec)
     assert sum(len(js) for js in order.values()) > 50
     for _, succ in random.Random(3).sample(list(reachable(spec, limit=2000)), 200):
@@ -128,7 +129,8 @@ def test_free_bounds_prove_for_every_value_or_refute():
     assert prove(counter_spec(), "small", 30).verdict == "proved"
     free = prove(counter_spec(), "small", 30, free_bounds=True)
     assert (free.verdict, free.free) == ("violated", ["writes"])
-    contract = prove(build("os-contract", "freebsd"), "fsync-honesty", 60, free_bounds=True)
+    contract = prove(build("os-contract", "freebsd", files=1, faults=1), "fsync-honesty", 60,
+                     free_bounds=True)
     assert (contract.verdict, contract.free) == ("proved", ["faults", "writes"])
 
 

@@ -5,6 +5,7 @@ states: guards become ``if`` tests on ``s``, updates become assignments into a l
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -55,6 +56,7 @@ class Compiled:
     violated: Callable[[tuple], tuple[int, ...]]
     derived: Callable[[tuple], tuple]
     canon: Callable[[tuple], tuple] | None   # representative under the declared symmetry
+    orbit: Callable[[tuple], tuple]          # the same for every symmetric state (slow)
     source: str
 
 
@@ -75,23 +77,42 @@ def compile_spec(spec: Spec) -> Compiled:
     body = ", ".join(py(e, "s") for e in spec.derived.values())
     lines.append(f"    return ({body}{',' if body else ''})")
 
-    if len(spec.symmetry) > 1 or spec.pools:
+    reduced = bool(spec.symmetry or spec.pools)
+    if reduced:
         lines.extend(_canon(spec))
     source = "\n".join(lines) + "\n"
-    ns: dict = {}
+    ns: dict = {"SYMMETRY": spec.symmetry}
     exec(compile(source, f"<fsmodel:{spec.name}>", "exec"), ns)  # noqa: S102 (generated code)
-    return Compiled(ns["successors"], ns["violated"], ns["derived"], ns.get("canon"), source)
+    orbit = _orbit(spec, ns["relabel"]) if reduced else (lambda t: t)
+    return Compiled(ns["successors"], ns["violated"], ns["derived"], ns.get("canon"), orbit,
+                    source)
+
+
+def _orbit(spec: Spec, relabel: Callable[[list], tuple]) -> Callable[[tuple], tuple]:
+    """A key shared by exactly the states that differ by the declared symmetries and a
+    relabelling of pool slots: the least relabelled image under every permutation.  ``canon``
+    tries only the sorted order, which is fast and sound (it merges only symmetric states)
+    but may leave two symmetric states apart; a trace is matched up to this key."""
+    choices = [list(itertools.permutations(range(len(g.records)))) for g in spec.symmetry]
+
+    def orbit(t: tuple) -> tuple:
+        best = None
+        for orders in itertools.product(*choices):
+            u = list(t)
+            for g, order in zip(spec.symmetry, orders):
+                g.permute(u, order)
+            key = tuple(int(x) for x in relabel(u))
+            best = key if best is None or key < best else best
+        return best
+    return orbit
 
 
 def _canon(spec: Spec) -> list[str]:
-    """One representative per symmetry class: sort the interchangeable records, then relabel
-    each pool's slots in order of first reference."""
-    tup = lambda r: "(" + ", ".join(f"t[{i}]" for i in r) + ",)"  # noqa: E731
+    """One representative per symmetry class: sort the interchangeable records of each
+    symmetry in turn, then relabel each pool's slots in order of first reference."""
     out = [f"POOL{k} = {tuple(pool.records)!r}" for k, pool in enumerate(spec.pools)]
-    out += ["def canon(t):", "    t = list(t)"]
-    if len(spec.symmetry) > 1:
-        recs = ", ".join(tup(r) for r in spec.symmetry)
-        out += [f"    rs = sorted(({recs},))", f"    {recs}, = rs"]
+    out += ["def canon(t):", "    t = list(t)", "    for g in SYMMETRY:", "        g.sort(t)",
+            "    return relabel(t)", "def relabel(t):"]
     for k, pool in enumerate(spec.pools):
         out.append("    m = {}")
         for h, w, val in pool.holders:

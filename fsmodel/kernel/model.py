@@ -40,12 +40,14 @@ FAULT = Enum("none", "transient", "persistent", "gone")
 class Kernel:
     """Kernel state of one file system holding ``files`` files of ``pages`` pages."""
 
-    def __init__(self, spec: Spec, cfg: Config, slots: int, holders: int) -> None:
+    def __init__(self, spec: Spec, cfg: Config, slots: int, holders: int,
+                 versions: int | None = None) -> None:
+        """``versions``: the largest content version a page can hold (default: --writes)."""
         self.cfg, self.pol, self.fs = cfg, cfg.kernel_policy, cfg.fs
         self.F, self.P, self.S = cfg.bound("files"), cfg.bound("pages"), slots
         self.NONE = slots  # the descriptor value meaning "not open"
         self.wrap = cfg.bound("errseq-wrap")
-        W = cfg.bound("writes")
+        W = cfg.bound("writes") if versions is None else versions
         emax = errseq.largest(self.wrap) if self.pol.record == ERRSEQ else 1
         F, P, S = self.F, self.P, self.S
         self.page = spec.var("page", PAGE, ABSENT, (F, P))
@@ -71,6 +73,22 @@ class Kernel:
         self.bg_fates, self.sync_fates = self.pol.bg_fates, self.pol.sync_fates
         spec.meta["lanes"] = dict(LANES)
         spec.meta["actor_lanes"] = {"kernel": PAGE_CACHE, "disk": DISK}
+
+    def file_record(self, f: int) -> list[Var]:
+        """Every kernel variable of file f, its pages and descriptions included (one record of
+        a file symmetry)."""
+        per_file = [self.page, self.cache, self.disk, self.inode, self.err, self.fault, self.ref,
+                    self.cur, self.sbcur, self.jpend]
+        out: list[Var] = []
+        for arr in per_file:
+            if arr is not None:
+                x = arr[f]
+                out += x.flat() if isinstance(x, VarArray) else [x]
+        return out
+
+    def page_record(self, f: int, p: int) -> list[Var]:
+        """The kernel's variables of one page."""
+        return [self.page[f][p], self.cache[f][p], self.disk[f][p]]
 
     def declare_pools(self, spec: Spec, holders: list[list[tuple[Var, Var | None, int]]]) -> None:
         """The description slots of each file are interchangeable; ``holders[f]`` lists every
@@ -144,20 +162,24 @@ class Kernel:
             err = self._fsync_journal(u, f, s)
             u.call(name, ERRSEQ_LANE, result=err, results=RETURNS, file=f, desc=s)
             return err
-        failed = self.flush(u, f, fate)
-        if self.pol.record == ERRSEQ:    # file_check_and_advance_wb_err (mm/filemap.c)
-            err: Expr = self.check_and_advance(u, self.err[f], self.cur[f], s)
-        elif self.pol.record == FLAG:    # filemap_check_errors: test_and_clear AS_EIO (wiki)
-            err = u.let(self.err[f] == 1)
-            u[self.err[f]] = 0
-        elif self.pol.record == UNTIL_CLOSE:  # OpenBSD: keeps failing until last close (wiki)
-            err = self.err[f] == 1
-        else:                            # BSD buffer cache: only this call's own failure
-            err = failed
+        err = self.report(u, f, s, self.flush(u, f, fate))
         gone = self.fault[f] == GONE     # ENODEV: every later fsync fails (#14)
         u.call(name, ERRSEQ_LANE, result=ite(gone, 2, ite(err, 1, 0)), results=RETURNS,
                file=f, desc=s)
         return u.let(err | gone)
+
+    def report(self, u: Update, f: int, s: Expr, failed: Expr) -> Expr:
+        """Whether a sync of description s reports an error, after a flush that ``failed``,
+        and what the report consumes (the policy's error record)."""
+        if self.pol.record == ERRSEQ:    # file_check_and_advance_wb_err (mm/filemap.c)
+            return self.check_and_advance(u, self.err[f], self.cur[f], s)
+        if self.pol.record == FLAG:      # filemap_check_errors: test_and_clear AS_EIO (wiki)
+            err = u.let(self.err[f] == 1)
+            u[self.err[f]] = 0
+            return err
+        if self.pol.record == UNTIL_CLOSE:   # OpenBSD: keeps failing until last close (wiki)
+            return self.err[f] == 1
+        return failed                    # BSD buffer cache: only this call's own failure
 
     def sync_file_range(self, u: Update, f: int, fate: str) -> None:
         """sync_file_range(SYNC_FILE_RANGE_WRITE): starts write-back, consumes nothing (#26).
@@ -172,10 +194,8 @@ class Kernel:
         (mm/filemap.c; the kernel runs of fsmodel conformance: "sfr" scenario).  With
         data=journal it neither writes nor reports (the same runs)."""
         err: Expr = FALSE
-        if not self.fs.journal_data:
-            self.flush(u, f, fate)
-            if self.pol.record == ERRSEQ:
-                err = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        if not self.fs.journal_data:   # the wait checks the error record as fsync does
+            err = self.report(u, f, s, self.flush(u, f, fate))
         u.call("sync_file_range_wait", ERRSEQ_LANE, result=err, results=RETURNS, file=f,
                desc=s)
         return u.let(err)
@@ -237,9 +257,8 @@ class Kernel:
     def close(self, u: Update, f: int, s: Expr, fate: str) -> Expr:
         """close(): drop a reference; on NFS the close flushes and reports (#1, #23)."""
         err: Expr = FALSE
-        if self.fs.close_flushes:
-            self.flush(u, f, fate)
-            err = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        if self.fs.close_flushes:        # nfs_file_flush: the flush reports as fsync would
+            err = self.report(u, f, s, self.flush(u, f, fate))
         u.call("close", ERRSEQ_LANE, result=err, results=RETURNS, file=f, desc=s)
         u.store(self.ref[f], s, self.ref[f][s] - 1)
         with u.when(self.ref[f][s] == 0):  # the description is freed: its cursors go too
@@ -310,9 +329,9 @@ class Kernel:
         """ext4 data=journal (ATC20): the dirty pages are committed to the journal, so they
         are durable and fsync returns 0 for them; their in-place write comes later
         (``checkpoint``), and if it fails it sets the error that a later fsync reports."""
-        err = self.check_and_advance(u, self.err[f], self.cur[f], s)
+        err = self.report(u, f, s, FALSE)
         self.commit_journal(u, f)
-        return err
+        return u.let(err)
 
     def commit_journal(self, u: Update, f: int) -> None:
         with u.when(self.dirty(f)):
@@ -422,7 +441,7 @@ class Kernel:
                 u[self.cache[f][p]] = 0
 
         if cfg.on("faults") and cfg.bound("faults") > 0:
-            @spec.action("fault", actor="disk", f=F, kind=FAULT.labels[1:])
+            @spec.action("fault", actor="disk", f=F, kind=self.fault_kinds())
             def _(u: Update, f: int, kind: str) -> None:
                 """The device starts failing writes to this file's sectors (section 2)."""
                 u.require(self.fault[f] == NO_FAULT, self.faults < cfg.limit("faults"))
@@ -434,6 +453,14 @@ class Kernel:
                 """A transient fault ends: later writes succeed (section 2)."""
                 u.require(self.fault[f] == TRANSIENT)
                 u[self.fault[f]] = NO_FAULT
+
+    def fault_kinds(self) -> tuple[str, ...]:
+        """The kinds of fault that can start.  Reduced, a persistent fault is not one of them:
+        it behaves as a transient fault that never heals (no guard and no property tells them
+        apart but ``heal``), so every run with one has a run of the same length, through the
+        same states but for ``fault``, with the other."""
+        kinds = FAULT.labels[1:]
+        return tuple(k for k in kinds if k != "persistent") if self.cfg.reduce else kinds
 
     def declare_other_process(self, spec: Spec, fds: VarArray) -> None:
         """A process outside the application that opens, fsyncs and closes its files (T4)."""

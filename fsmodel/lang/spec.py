@@ -201,6 +201,54 @@ class Pool:
     none: int
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A variable whose value names a record of a symmetry: ``base + i * stride + j`` names
+    record i (``0 <= j < stride``), so permuting the records renames it.  With ``live``
+    (slot, n), only while that slot's value exceeds n (a message in a queue)."""
+    slot: int
+    base: int
+    stride: int = 1
+    live: tuple[int, int] | None = None
+
+    def rename(self, t: list, inverse: list[int]) -> None:
+        """Rewrite the value in ``t`` after the records moved (``inverse[i]``: i's new place)."""
+        v = t[self.slot]
+        if self.live is not None and not t[self.live[0]] > self.live[1]:
+            return
+        i, j = divmod(v - self.base, self.stride)
+        if v >= self.base and i < len(inverse):
+            t[self.slot] = self.base + inverse[i] * self.stride + j
+
+
+@dataclass
+class Symmetry:
+    """Interchangeable records (each a tuple of slots, all of one length) and the variables
+    that name them.  Every action and property treats the records alike, so states that
+    differ by a permutation of them, with the names renamed, are one state."""
+    records: list[tuple[int, ...]]
+    refs: list[Ref]
+
+    def permute(self, t: list, order: Sequence[int]) -> None:
+        """Record k becomes the old record ``order[k]``; names follow."""
+        old = [tuple(t[i] for i in r) for r in self.records]
+        for r, k in zip(self.records, order):
+            for i, v in zip(r, old[k]):
+                t[i] = v
+        inverse = [0] * len(order)
+        for new, k in enumerate(order):
+            inverse[k] = new
+        for ref in self.refs:
+            ref.rename(t, inverse)
+
+    def sort(self, t: list) -> None:
+        """The canonical order: records sorted (stably) by their values."""
+        order = sorted(range(len(self.records)),
+                       key=lambda k: tuple(t[i] for i in self.records[k]))
+        if order != list(range(len(order))):
+            self.permute(t, order)
+
+
 @dataclass
 class VarInfo:
     var: Var
@@ -220,7 +268,7 @@ class Spec:
         self.properties: list[Property] = []
         self.derived: dict[str, Expr] = {}
         self.meta: dict[str, Any] = {}
-        self.symmetry: list[tuple[int, ...]] = []   # slots of interchangeable records
+        self.symmetry: list[Symmetry] = []           # applied in order, then the pools
         self.pools: list[Pool] = []                  # pools of interchangeable slots
         self._canonical: list[Callable[[Update], None]] = []
 
@@ -282,15 +330,20 @@ class Spec:
         self._canonical.append(fn)
         return fn
 
-    def symmetric(self, records: Sequence[Sequence[Any]]) -> None:
-        """Declare records (one per process, say) interchangeable: every action and property
-        treats them alike, so states that differ by a permutation of them are one state."""
+    def symmetric(self, records: Sequence[Sequence[Any]], refs: Sequence[Ref] = ()) -> None:
+        """Declare records (one per process, file or page) interchangeable, with the
+        variables that name them (see ``Symmetry``).  Symmetries are reduced in the order they
+        are declared: the inner ones (pages of a file) before the outer (files)."""
         def slots(items: Sequence[Any]) -> tuple[int, ...]:
             out: list[int] = []
             for x in items:
                 out += [v.slot for v in (x.flat() if isinstance(x, VarArray) else [x])]
             return tuple(out)
-        self.symmetry = [slots(r) for r in records]
+        recs = [slots(r) for r in records]
+        if len({len(r) for r in recs}) > 1:
+            raise ValueError("symmetric records must have one length")
+        if len(recs) > 1:
+            self.symmetry.append(Symmetry(recs, list(refs)))
 
     def pool(self, records: Sequence[Sequence[Var]], holders: Sequence[tuple[Var, Var | None,
                                                                               int]],

@@ -1,4 +1,6 @@
-"""Explicit-state model checking: breadth-first, so every counterexample is a shortest one.
+"""The reference explicit-state engine, in Python (``--engine python``): breadth-first, so every
+counterexample is a shortest one.  The native engine explores the same graph in the same order
+and is tested against this one.
 
 Visited states are kept as 64-bit fingerprints (Python's tuple hash of the state vector), and
 per depth the fingerprint of the parent and the action that first reached each (about 80 bytes
@@ -11,29 +13,14 @@ from __future__ import annotations
 import sys
 import time
 from array import array
-from dataclasses import dataclass
-from typing import TextIO
+from typing import Callable, TextIO
 
 from ..lang.spec import Spec
-from ..trace import Trace, build_trace
+from ..trace import build_trace, representatives
 from .pycompile import compile_spec
+from .result import Result, verdicts_of
 
 FINGERPRINT = "64-bit state fingerprints; collision probability about n^2/2^65"
-
-
-@dataclass
-class Result:
-    spec: Spec
-    engine: str
-    verdicts: dict[str, str]            # property -> holds | violated | unknown
-    traces: dict[str, Trace]
-    states: int                         # successors generated
-    distinct: int
-    depth: int
-    seconds: float
-    complete: bool                      # the reachable state space was exhausted
-    limit: str = ""                     # which resource limit stopped the search
-    symmetry: bool = False              # states were reduced under a declared symmetry
 
 
 def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
@@ -47,21 +34,22 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
     canon = comp.canon if symmetry else None
     start = time.monotonic()
     init = spec.init_state
-    seen: set[int] = {hash(init)}
+    fp = fingerprint(spec)
+    seen: set[int] = {fp(init)}
     levels: list[Level] = []       # per depth: fingerprint, parent's fingerprint, action
-    found: dict[int, tuple[int, int]] = {pi: (0, hash(init)) for pi in violated(init)}
+    found: dict[int, tuple[int, int]] = {pi: (0, fp(init)) for pi in violated(init)}
     frontier, generated, limit = [init], 0, ""
     last_report = start
     nprops = len(spec.properties)
     while frontier and len(found) < nprops and not limit:
         level, nxt = Level(), []
         for s in frontier:
-            fs = hash(s)
+            fs = fp(s)
             for ai, t in succ(s):
                 generated += 1
                 if canon is not None:
                     t = canon(t)
-                h = hash(t)
+                h = fp(t)
                 if h in seen:
                     continue
                 seen.add(h)
@@ -86,17 +74,26 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
     if progress is not None and seconds >= 1.0:
         _report(progress, generated, len(seen), 0, len(levels), seconds)
     complete = not frontier and not limit
-    verdicts, traces = {}, {}
+    traces = {}
     for pi, prop in enumerate(spec.properties):
         if pi in found:
-            verdicts[prop.name] = "violated"
-            depth, fp = found[pi]
-            traces[prop.name] = build_trace(spec, comp, _path(levels, depth, fp), prop.name,
-                                            "explicit", canon)
-        else:
-            verdicts[prop.name] = "holds" if complete else "unknown"
-    return Result(spec, "explicit", verdicts, traces, generated, len(seen), len(levels),
-                  seconds, complete, limit, canon is not None)
+            steps = _path(levels, *found[pi])
+            path = representatives(comp, init, [a for a, _ in steps], canon)
+            if [fp(t) for _, t in path] != [h for _, h in steps]:
+                raise RuntimeError("python engine: the recorded path does not re-execute")
+            traces[prop.name] = build_trace(spec, comp, path, prop.name, "python", canon)
+    return Result(spec, "python", verdicts_of(spec, set(traces), complete), traces, generated,
+                  len(seen), len(levels), seconds, complete, limit, canon is not None,
+                  queue=len(frontier))
+
+
+def fingerprint(spec: Spec) -> Callable[[tuple], int]:
+    """Python's tuple hash, of the values made non-negative where a domain has negative ones:
+    CPython's hash(-1) is hash(-2), which would merge states that differ only there."""
+    lows = [info.domain.lo for info in spec.vars]
+    if min(lows, default=0) >= 0:
+        return hash
+    return lambda t: hash(tuple(int(v) - lo for v, lo in zip(t, lows)))
 
 
 class Level:

@@ -1,0 +1,32 @@
+"""What an explicit-state engine answers, whichever engine it is."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..lang.spec import Spec
+from ..trace import Trace
+
+
+@dataclass
+class Result:
+    spec: Spec
+    engine: str                         # native | python
+    verdicts: dict[str, str]            # property -> holds | violated | unknown
+    traces: dict[str, Trace]
+    states: int                         # successors generated
+    distinct: int
+    depth: int
+    seconds: float
+    complete: bool                      # the reachable state space was exhausted
+    limit: str = ""                     # which resource limit stopped the search
+    symmetry: bool = False              # states were reduced under a declared symmetry
+    threads: int = 1
+    compile_seconds: float = 0.0        # generating and compiling code (native, uncached)
+    peak_bytes: int = 0                 # the engine's own peak allocation (native)
+    state_bytes: int = 0                # bytes of one packed state (native)
+    queue: int = 0                      # states generated but not expanded when it stopped
+
+
+def verdicts_of(spec: Spec, found: set[str], complete: bool) -> dict[str, str]:
+    return {p.name: "violated" if p.name in found else "holds" if complete else "unknown"
+            for p in spec.properties}
