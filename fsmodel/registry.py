@@ -6,7 +6,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-SPECS_DIR = Path(__file__).resolve().parent.parent / "specs"
+from .shipped import folder
+
+SPECS_DIR = folder("specs", "specs")
 PATCHES_DIR = SPECS_DIR / "patches"
 
 

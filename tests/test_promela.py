@@ -204,3 +204,11 @@ def test_spin_missing_is_reported(monkeypatch):
     monkeypatch.setattr(promela.shutil, "which", lambda tool: None)
     with pytest.raises(SpinUnavailable, match="spin"):
         run_spin(tiny_spec())
+
+
+def test_pan_counts_in_exponent_notation_are_read():
+    """pan prints large counts as 3.3678235e+08: a bench-sized search must still parse."""
+    out = (" 36958740 states, stored\n3.3678235e+08 states, matched\n"
+           "3.7374109e+08 transitions (= stored+matched)\n")
+    run = promela._parse(out, 1.0, 2.0)
+    assert (run.verdict, run.stored, run.matched) == ("holds", 36958740, 336782350)

@@ -19,10 +19,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..shipped import folder
 from .scenarios import SCENARIOS, Scenario
 
-ROOT = Path(__file__).resolve().parents[2]
-GUEST = ROOT / "conformance"
+GUEST = folder("conformance", "guest")
 PACKAGES = ("qemu-system-x86", "busybox-static", "e2fsprogs", "xfsprogs", "btrfs-progs",
             "dmsetup", "kmod", "cpio", "gcc", "libc6-dev")
 # kernel series -> package name pattern (bookworm: 6.1; bookworm-security/backports: 6.12)

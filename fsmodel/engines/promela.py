@@ -558,6 +558,7 @@ def _tool(cmd: list[str], where: Path, deadline: float) -> str:
     return p.stdout
 
 
+_COUNT = r"(\d+(?:\.\d+)?(?:e\+\d+)?)"   # pan prints 36958740, and 3.3678235e+08
 _VIOLATED = re.compile(r"^pan:\d+: assertion violated .* \(at depth (\d+)\)$", re.MULTILINE)
 _INCOMPLETE = ("error: max search depth too small", "pan: out of memory",
                "pan: reached -DMEMLIM bound", "Warning: Search not completed")
@@ -566,11 +567,11 @@ _INCOMPLETE = ("error: max search depth too small", "pan: out of memory",
 def _parse(out: str, compile_seconds: float, search_seconds: float) -> SpinRun:
     """pan's verdict: a violation at depth n is n actions (see the module's docstring); no
     error and no truncation is a proof over the whole reachable state space."""
-    stored = re.search(r"^\s*(\d+) states, stored", out, re.MULTILINE)
-    matched = re.search(r"^\s*(\d+) states, matched", out, re.MULTILINE)
+    stored = re.search(rf"^\s*{_COUNT} states, stored", out, re.MULTILINE)
+    matched = re.search(rf"^\s*{_COUNT} states, matched", out, re.MULTILINE)
     if stored is None or matched is None:
         raise RuntimeError(f"pan's output has no state counts:\n{out}")
-    counts = int(stored.group(1)), int(matched.group(1))
+    counts = round(float(stored.group(1))), round(float(matched.group(1)))
     hit = _VIOLATED.search(out)
     if hit is not None:
         return SpinRun("violated", int(hit.group(1)), (), *counts, search_seconds,
