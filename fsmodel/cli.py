@@ -10,7 +10,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor

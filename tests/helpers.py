@@ -4,7 +4,6 @@ from __future__ import annotations
 from fsmodel import registry
 from fsmodel.config import make_config
 from fsmodel.engines import native
-from fsmodel.engines.pybfs import check  # the reference engine, for tests that want it
 from fsmodel.engines.pycompile import compile_spec
 from fsmodel.engines.replay import replay
 from fsmodel.known import SMALLEST

@@ -10,12 +10,11 @@ import pytest
 from fsmodel import registry
 from fsmodel.engines import promela
 from fsmodel.engines.promela import SpinUnavailable, run_spin, to_promela
+from fsmodel.engines.pybfs import check
 from fsmodel.engines.replay import replay
-from fsmodel.run import DEFAULTS, build_spec
 from fsmodel.lang.expr import Const, count, ite, select
 from fsmodel.lang.spec import Bool, Enum, Int, Spec
-
-from helpers import check
+from fsmodel.run import DEFAULTS, build_spec
 
 if shutil.which("spin") is None or shutil.which("gcc") is None:
     pytest.skip("SPIN checks need spin and gcc (Debian: apt-get install spin gcc)",

@@ -5,43 +5,54 @@ from __future__ import annotations
 
 from ..lang.expr import Const, Expr, Local, Op, Var
 from ..lang.spec import Action, Assign, Let, Require, Spec, Store
+from ..lang.visit import COMPARISONS, Fold
 
 Interval = tuple[int, int]
 _BOOL: Interval = (0, 1)
-_TESTS = ("==", "!=", "<", "<=", ">", ">=", "and", "or", "not")
+
+
+class _Interval(Fold[Interval]):
+    """The interval of an expression given those of the state slots and the locals."""
+
+    def __init__(self, slots: list[Interval], env: dict[int, Interval]) -> None:
+        self.slots, self.env = slots, env
+        tests = {op: _test for op in COMPARISONS + ("and", "or", "not")}
+        super().__init__(tests | {
+            "+": lambda e, a, b: (a[0] + b[0], a[1] + b[1]),
+            "-": lambda e, a, b: (a[0] - b[1], a[1] - b[0]),
+            "*": _times,
+            "//": self.divide, "%": self.divide, "neg": lambda e, a: (-a[1], -a[0]),
+            "ite": lambda e, c, a, b: _hull(a, b), "index": lambda e, i, *xs: _hull(*xs)})
+
+    def const(self, e: Const) -> Interval:
+        return (int(e.value), int(e.value))
+
+    def var(self, e: Var) -> Interval:
+        return self.slots[e.slot]
+
+    def local(self, e: Local) -> Interval:
+        return self.env[e.index]
+
+    @staticmethod
+    def divide(e: Op, a: Interval, b: Interval) -> Interval:
+        if a[0] < 0 or b[0] <= 0:
+            raise ValueError(f"'{e.op}' is encoded for non-negative dividends and positive "
+                             f"divisors only, got {a} and {b}")
+        return (a[0] // b[1], a[1] // b[0]) if e.op == "//" else (0, b[1] - 1)
+
+
+def _test(e: Op, *args: Interval) -> Interval:
+    return _BOOL
+
+
+def _times(e: Op, a: Interval, b: Interval) -> Interval:
+    products = [x * y for x in a for y in b]
+    return (min(products), max(products))
 
 
 def interval(e: Expr, slots: list[Interval], env: dict[int, Interval]) -> Interval:
     """An interval holding every value of ``e`` (booleans as 0/1) given those of its inputs."""
-    if isinstance(e, Const):
-        return (int(e.value), int(e.value))
-    if isinstance(e, Var):
-        return slots[e.slot]
-    if isinstance(e, Local):
-        return env[e.index]
-    assert isinstance(e, Op), e
-    a = [interval(x, slots, env) for x in e.args]
-    if e.op in _TESTS:
-        return _BOOL
-    if e.op == "+":
-        return (a[0][0] + a[1][0], a[0][1] + a[1][1])
-    if e.op == "-":
-        return (a[0][0] - a[1][1], a[0][1] - a[1][0])
-    if e.op == "*":
-        products = [x * y for x in a[0] for y in a[1]]
-        return (min(products), max(products))
-    if e.op in ("//", "%"):
-        if a[0][0] < 0 or a[1][0] <= 0:
-            raise ValueError(f"'{e.op}' is encoded for non-negative dividends and positive "
-                             f"divisors only, got {a[0]} and {a[1]}")
-        return (a[0][0] // a[1][1], a[0][1] // a[1][0]) if e.op == "//" else (0, a[1][1] - 1)
-    if e.op == "neg":
-        return (-a[0][1], -a[0][0])
-    if e.op == "ite":
-        return _hull(a[1], a[2])
-    if e.op == "index":
-        return _hull(*a[1:])
-    raise ValueError(f"unknown operator {e.op}")
+    return _Interval(slots, env)(e)
 
 
 def _hull(*ivs: Interval) -> Interval:

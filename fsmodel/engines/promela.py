@@ -34,10 +34,11 @@ from pathlib import Path
 
 from ..lang.expr import Bound, Const, Expr, Local, Op, Var, VarArray
 from ..lang.spec import Action, Assign, Domain, Let, Property, Require, Spec, Store
+from ..lang.visit import Fold, infix
 from .analysis import interval, value_bits
 
-_INFIX = {"+": "+", "-": "-", "*": "*", "//": "/", "%": "%", "==": "==", "!=": "!=",
-          "<": "<", "<=": "<=", ">": ">", ">=": ">=", "and": "&&", "or": "||"}
+_INFIX = {op: op for op in ("+", "-", "*", "%", "<", "<=", ">", ">=")} | {
+    "//": "/", "and": "&&", "or": "||"}   # // and % of non-negatives only (value_bits checks)
 _TESTS = frozenset({"==", "!=", "<", "<=", ">", ">=", "and", "or", "not"})
 
 # Identifiers a name must not take: Promela's keywords and predefined names, C's keywords (a
@@ -136,7 +137,7 @@ _PADDED = {"bool": 1, "bit": 1, "byte": 1, "short": 3, "int": 7}   # bytes, at m
 
 
 # -- expressions --------------------------------------------------------------------------
-class _Emitter:
+class _Emitter(Fold[str]):
     """Promela text of expressions; ``inline`` renders locals as the values bound to them
     (for guards, which must be the d_step's first statement, before any let)."""
 
@@ -144,43 +145,42 @@ class _Emitter:
                  inline: dict[int, str] | None = None) -> None:
         self.names, self.locals = names, locals_
         self.inline = {} if inline is None else inline
+        super().__init__(infix(_INFIX) | {
+            "==": self.equal, "!=": self.equal, "not": lambda e, a: f"(!{a})",
+            "neg": lambda e, a: f"(-{a})", "ite": lambda e, c, a, b: f"({c} -> {a} : {b})",
+            "index": self.index})
 
     def expr(self, e: Expr) -> str:
-        if isinstance(e, Const):          # a Bound too: the model is for its value
-            return _literal(e.value)
-        if isinstance(e, Var):
-            return self.names.ref(e.slot)
-        if isinstance(e, Local):
-            return self.inline.get(e.index, self.locals[e.index])
-        assert isinstance(e, Op), e
-        if e.op in ("==", "!=") and isinstance(e.args[1], Const):
-            return f"({self.expr(e.args[0])} {e.op} {self.const(e.args[0], e.args[1])})"
-        a = [self.expr(x) for x in e.args]
-        if e.op in _INFIX:
-            return f"({a[0]} {_INFIX[e.op]} {a[1]})"
-        if e.op == "not":
-            return f"(!{a[0]})"
-        if e.op == "neg":
-            return f"(-{a[0]})"
-        if e.op == "ite":
-            return f"({a[0]} -> {a[1]} : {a[2]})"
-        if e.op == "index":
-            return self.index(e.args[0], e.args[1:], a)
-        raise ValueError(f"unknown operator {e.op}")
+        return self(e)
 
-    def index(self, idx: Expr, elems: tuple[Expr, ...], a: list[str]) -> str:
+    def const(self, e: Const) -> str:   # a Bound too: the model is for its value
+        return _literal(e.value)
+
+    def var(self, e: Var) -> str:
+        return self.names.ref(e.slot)
+
+    def local(self, e: Local) -> str:
+        return self.inline.get(e.index, self.locals[e.index])
+
+    def equal(self, e: Op, a: str, b: str) -> str:
+        """A comparison with a constant names an enum's value by its label."""
+        if isinstance(e.args[1], Const):
+            b = self.const_as(e.args[0], e.args[1])
+        return f"({a} {e.op} {b})"
+
+    def index(self, e: Op, i: str, *elems: str) -> str:
         """``elems[idx]``: an array element if they are one run of an array (pan checks the
         bound), else a chain of conditionals (out of range: the last, as ``select`` says)."""
-        run = self.names.run(elems)
+        run = self.names.run(e.args[1:])
         if run is not None:
             arr, first = run
-            return f"{self.names.ident[arr]}[{_offset(first, a[0])}]"
-        out = a[-1]
-        for i in range(len(elems) - 2, -1, -1):
-            out = f"(({a[0]}) == {i} -> {a[1 + i]} : {out})"
+            return f"{self.names.ident[arr]}[{_offset(first, i)}]"
+        out = elems[-1]
+        for k in range(len(elems) - 2, -1, -1):
+            out = f"(({i}) == {k} -> {elems[k]} : {out})"
         return out
 
-    def const(self, target: Expr, c: Const) -> str:
+    def const_as(self, target: Expr, c: Const) -> str:
         """``c`` as a value compared with or stored into ``target`` (enum labels by name)."""
         slot = _slot_of(target)
         return self.names.value(slot, c.value) if slot is not None else _literal(c.value)

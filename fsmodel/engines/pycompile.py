@@ -11,35 +11,40 @@ from typing import Any, Callable
 
 from ..lang.expr import Const, Expr, Local, Op, Var
 from ..lang.spec import Action, Assign, Let, Require, Spec, Store
+from ..lang.visit import ARITHMETIC, COMPARISONS, Fold, infix
 
-_INFIX = {"+": "+", "-": "-", "*": "*", "//": "//", "%": "%", "==": "==", "!=": "!=",
-          "<": "<", "<=": "<=", ">": ">", ">=": ">=", "and": "and", "or": "or"}
+_INFIX = {op: op for op in ARITHMETIC + COMPARISONS + ("and", "or")}   # Python's own
+
+
+class PySource(Fold[str]):
+    """Python source for an expression, reading state variables from the sequence named
+    ``src`` and locals as ``{prefix}{index}``."""
+
+    def __init__(self, src: str, prefix: str = "l") -> None:
+        self.src, self.prefix = src, prefix
+        super().__init__(infix(_INFIX) | {
+            "not": lambda e, a: f"(not {a})", "neg": lambda e, a: f"(-{a})",
+            "ite": lambda e, c, a, b: f"({a} if {c} else {b})", "index": self.index})
+
+    def const(self, e: Const) -> str:
+        return repr(e.value)
+
+    def var(self, e: Var) -> str:
+        return f"{self.src}[{e.slot}]"
+
+    def local(self, e: Local) -> str:
+        return f"{self.prefix}{e.index}"
+
+    def index(self, e: Op, i: str, *elems: str) -> str:
+        base = _contiguous(e.args[1:])
+        if base is not None:
+            return f"{self.src}[{base} + {i}]"
+        return f"({', '.join(elems)},)[{i}]"
 
 
 def py(e: Expr, src: str, prefix: str = "l") -> str:
     """Python source for ``e`` reading state variables from the sequence named ``src``."""
-    if isinstance(e, Const):
-        return repr(e.value)
-    if isinstance(e, Var):
-        return f"{src}[{e.slot}]"
-    if isinstance(e, Local):
-        return f"{prefix}{e.index}"
-    assert isinstance(e, Op), e
-    a = [py(x, src, prefix) for x in e.args]
-    if e.op in _INFIX:
-        return f"({a[0]} {_INFIX[e.op]} {a[1]})"
-    if e.op == "not":
-        return f"(not {a[0]})"
-    if e.op == "neg":
-        return f"(-{a[0]})"
-    if e.op == "ite":
-        return f"({a[1]} if {a[0]} else {a[2]})"
-    if e.op == "index":
-        base = _contiguous(e.args[1:])
-        if base is not None:
-            return f"{src}[{base} + {a[0]}]"
-        return f"({', '.join(a[1:])},)[{a[0]}]"
-    raise ValueError(f"unknown operator {e.op}")
+    return PySource(src, prefix)(e)
 
 
 def _contiguous(elems: tuple[Expr, ...]) -> int | None:

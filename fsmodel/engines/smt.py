@@ -21,6 +21,7 @@ import z3
 
 from ..lang.expr import Bound, Const, Expr, Local, Op, Var
 from ..lang.spec import Assign, Let, Require, Spec
+from ..lang.visit import Fold
 from ..trace import Trace, trace_of_states
 from .analysis import commuting, value_bits
 from .pycompile import compile_spec
@@ -173,46 +174,57 @@ class Encoder:
 
     # -- expressions -------------------------------------------------------------------------
     def expr(self, e: Expr, st: list[z3.ExprRef], env: dict[int, z3.ExprRef]) -> z3.ExprRef:
-        if isinstance(e, Bound) and self.free_bounds:
+        return _Terms(self, st, env)(e)
+
+
+class _Terms(Fold[z3.ExprRef]):
+    """The z3 term of an expression over the state terms ``st`` and the locals ``env``."""
+
+    def __init__(self, enc: Encoder, st: list[z3.ExprRef], env: dict[int, z3.ExprRef]) -> None:
+        self.enc, self.st, self.env = enc, st, env
+        arith = {op: (lambda e, a, b, f=f: f(enc._int(a), enc._int(b)))
+                 for op, f in _ARITH.items()}
+        super().__init__(arith | {
+            "//": self.divide, "%": self.divide, "==": self.equal, "!=": self.equal,
+            "and": lambda e, a, b: z3.And(_bool(a), _bool(b)),
+            "or": lambda e, a, b: z3.Or(_bool(a), _bool(b)),
+            "not": lambda e, a: z3.Not(_bool(a)), "neg": lambda e, a: -enc._int(a),
+            "ite": self.ite, "index": self.index})
+
+    def const(self, e: Const) -> z3.ExprRef:
+        if isinstance(e, Bound) and self.enc.free_bounds:
             # one constant per bound, a rule variable (prove): each step may read any value
-            return self.free.setdefault(e.name, z3.Int(f"bound:{e.name}"))
-        if isinstance(e, Const):
-            return z3.BoolVal(e.value) if isinstance(e.value, bool) else self.num(e.value)
-        if isinstance(e, Var):
-            return st[e.slot]
-        if isinstance(e, Local):
-            return env[e.index]
-        assert isinstance(e, Op), e
-        a = [self.expr(x, st, env) for x in e.args]
-        if e.op in _ARITH:
-            return _ARITH[e.op](self._int(a[0]), self._int(a[1]))
-        if e.op in ("//", "%"):   # non-negative operands (analysis.interval checks)
-            x, y = self._int(a[0]), self._int(a[1])
-            if self.bits:
-                return z3.UDiv(x, y) if e.op == "//" else z3.URem(x, y)
-            return x / y if e.op == "//" else x % y
-        if e.op in ("==", "!="):
-            x, y = self._same_sort(a[0], a[1])
-            return x == y if e.op == "==" else x != y
-        if e.op == "and":
-            return z3.And(_bool(a[0]), _bool(a[1]))
-        if e.op == "or":
-            return z3.Or(_bool(a[0]), _bool(a[1]))
-        if e.op == "not":
-            return z3.Not(_bool(a[0]))
-        if e.op == "neg":
-            return -self._int(a[0])
-        if e.op == "ite":
-            x, y = self._same_sort(a[1], a[2])
-            return z3.If(_bool(a[0]), x, y)
-        if e.op == "index":   # out of range: the last element (lang.expr.select)
-            idx, elems = self._int(a[0]), a[1:]
-            out = elems[-1]
-            for i in range(len(elems) - 2, -1, -1):
-                x, out = self._same_sort(elems[i], out)
-                out = z3.If(idx == self.num(i), x, out)
-            return out
-        raise ValueError(f"unknown operator {e.op}")
+            return self.enc.free.setdefault(e.name, z3.Int(f"bound:{e.name}"))
+        return z3.BoolVal(e.value) if isinstance(e.value, bool) else self.enc.num(e.value)
+
+    def var(self, e: Var) -> z3.ExprRef:
+        return self.st[e.slot]
+
+    def local(self, e: Local) -> z3.ExprRef:
+        return self.env[e.index]
+
+    def divide(self, e: Op, a: z3.ExprRef, b: z3.ExprRef) -> z3.ExprRef:
+        """Non-negative operands only (analysis.interval checks)."""
+        x, y = self.enc._int(a), self.enc._int(b)
+        if self.enc.bits:
+            return z3.UDiv(x, y) if e.op == "//" else z3.URem(x, y)
+        return x / y if e.op == "//" else x % y
+
+    def equal(self, e: Op, a: z3.ExprRef, b: z3.ExprRef) -> z3.ExprRef:
+        x, y = self.enc._same_sort(a, b)
+        return x == y if e.op == "==" else x != y
+
+    def ite(self, e: Op, c: z3.ExprRef, a: z3.ExprRef, b: z3.ExprRef) -> z3.ExprRef:
+        x, y = self.enc._same_sort(a, b)
+        return z3.If(_bool(c), x, y)
+
+    def index(self, e: Op, i: z3.ExprRef, *elems: z3.ExprRef) -> z3.ExprRef:
+        """Out of range: the last element (lang.expr.select)."""
+        idx, out = self.enc._int(i), elems[-1]
+        for k in range(len(elems) - 2, -1, -1):
+            x, out = self.enc._same_sort(elems[k], out)
+            out = z3.If(idx == self.enc.num(k), x, out)
+        return out
 
 
 # -- bounded model checking ------------------------------------------------------------------

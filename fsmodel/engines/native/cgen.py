@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from ...lang.expr import Const, Expr, Local, Op, Var
 from ...lang.spec import Action, Assign, Let, Require, Spec, Store
+from ...lang.visit import COMPARISONS, Fold, infix
 from ..pycompile import _contiguous
 
-_INFIX = {"+": "+", "-": "-", "*": "*", "==": "==", "!=": "!=", "<": "<", "<=": "<=",
-          ">": ">", ">=": ">=", "and": "&&", "or": "||"}
+_INFIX = {op: op for op in ("+", "-", "*") + COMPARISONS} | {"and": "&&", "or": "||"}
 
 
 @dataclass(frozen=True)
@@ -48,43 +48,40 @@ def words(fields: list[Field]) -> int:
     return fields[-1].word + 1 if fields else 1
 
 
-class Emitter:
-    """C source for expressions, reading slot i from the array named ``src``."""
+class Emitter(Fold[str]):
+    """C source for expressions, reading slot i from the array named ``src``; locals are
+    ``{prefix}{index}``.  // and % keep Python's floor semantics; a dynamic index out of
+    range is a spec error at run time."""
 
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+    def __init__(self, prefix: str, src: str = "S") -> None:
+        self.prefix, self.src = prefix, src
+        super().__init__(infix(_INFIX) | {
+            "//": lambda e, a, b: f"fsm_div({a}, {b})", "%": lambda e, a, b: f"fsm_mod({a}, {b})",
+            "not": lambda e, a: f"(!{a})", "neg": lambda e, a: f"(-{a})",
+            "ite": lambda e, c, a, b: f"({c} ? {a} : {b})", "index": self.index})
 
     def c(self, e: Expr, src: str) -> str:
-        if isinstance(e, Const):
-            return str(int(e.value))
-        if isinstance(e, Var):
-            return f"{src}[{e.slot}]"
-        if isinstance(e, Local):
-            return f"{self.prefix}{e.index}"
-        assert isinstance(e, Op), e
-        a = [self.c(x, src) for x in e.args]
-        if e.op in _INFIX:
-            return f"({a[0]} {_INFIX[e.op]} {a[1]})"
-        if e.op == "//":
-            return f"fsm_div({a[0]}, {a[1]})"
-        if e.op == "%":
-            return f"fsm_mod({a[0]}, {a[1]})"
-        if e.op == "not":
-            return f"(!{a[0]})"
-        if e.op == "neg":
-            return f"(-{a[0]})"
-        if e.op == "ite":
-            return f"({a[0]} ? {a[1]} : {a[2]})"
-        if e.op == "index":
-            n = len(e.args) - 1
-            base = _contiguous(e.args[1:])
-            if base is not None:
-                return f"{src}[{base} + FSM_IDX({a[0]}, {n})]"
-            out = a[-1]
-            for i in range(n - 2, -1, -1):
-                out = f"(FSM_IDX({a[0]}, {n}) == {i} ? {a[1 + i]} : {out})"
-            return out
-        raise ValueError(f"unknown operator {e.op}")
+        self.src = src
+        return self(e)
+
+    def const(self, e: Const) -> str:
+        return str(int(e.value))
+
+    def var(self, e: Var) -> str:
+        return f"{self.src}[{e.slot}]"
+
+    def local(self, e: Local) -> str:
+        return f"{self.prefix}{e.index}"
+
+    def index(self, e: Op, i: str, *elems: str) -> str:
+        n = len(elems)
+        base = _contiguous(e.args[1:])
+        if base is not None:
+            return f"{self.src}[{base} + FSM_IDX({i}, {n})]"
+        out = elems[-1]
+        for k in range(n - 2, -1, -1):
+            out = f"(FSM_IDX({i}, {n}) == {k} ? {elems[k]} : {out})"
+        return out
 
 
 _COPY = "memcpy(T, S, sizeof(int32_t) * FSM_NVARS); memcpy(t, s, sizeof(uint64_t) * FSM_NW);"
