@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test bench matrix deps graphviz spin gallery report screenshots conformance clean
+.PHONY: demo test crosscheck bench matrix deps graphviz spin gallery report screenshots conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +51,12 @@ screenshots: deps
 	  --screenshot=$(SCREENS)/report.png file://$(CURDIR)/$(SCREENS)/report/index.html
 	@echo "screenshots in $(SCREENS)/"
 
+# The tests; make crosscheck runs the engines against each other on every cell (CI runs both).
 test: deps spin
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not crosscheck"
+
+crosscheck: deps spin
+	$(BIN)/python -m pytest -q -m crosscheck
 
 # Boot Debian's 6.1 and 6.12 kernels under QEMU, run the scenarios on ext4, XFS and Btrfs
 # and compare every step with the kernel model (installs qemu and the tools from Debian).

@@ -24,6 +24,7 @@ from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice, lookup_policy
 from .render.files import FORMATS, NoGraphviz, diagram, output, write_diagrams
 from .render.gallery import write_gallery
 from .render.report import html
+from .outputs import BadOutput, check_dir, check_file, replacing_all, write_file
 from .sweep import Attempt, sweep
 from .run import (DEFAULTS, LEGEND, EngineDisagreement, build_spec, cell_opts, cell_text,
                   run_cell, scenario, summary, verdict_of)
@@ -177,7 +178,7 @@ def build_parser() -> Parser:
     x.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     _common(x)
 
-    gal = sub.add_parser("gallery", help="draw every known trace (DOMAIN.md section 6)")
+    gal = sub.add_parser("gallery", help="draw every known trace (docs/model.md §6)")
     gal.add_argument("--out", metavar="DIR", default="diagrams",
                      help="write the diagrams and their index here (default diagrams)")
 
@@ -201,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "conformance": cmd_conformance, "replay": cmd_replay,
                 "export": cmd_export}[args.cmd](args)
     except (UsageError, BadConfig, UnknownChoice, registry.BadSpec, NoGraphviz,
-            native.SpecError) as e:
+            native.SpecError, BadOutput) as e:
         print(f"fsmodel: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except EngineDisagreement as e:
@@ -246,15 +247,17 @@ def _exit(verdict: str) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     if args.sweep:
         return cmd_sweep(args)
+    trace_out = check_file(args.trace_out) if args.trace_out else None   # before the run
+    render_dir = check_dir(args.render) if args.render else None
     cell = run_cell(args.spec, args.os, _options(args), args.property, progress=not args.json)
     verdict = verdict_of(cell)
     first = next(iter(cell["traces"]), None)   # a violated property with a trace
-    if args.trace_out and first:
-        _save_traces(cell, Path(args.trace_out))
-    if args.render:
+    if trace_out and first:
+        _save_traces(cell, trace_out)
+    if render_dir:
         for name, t in cell["traces"].items():
             for path in write_diagrams(from_itf(t["itf"]),
-                                       Path(args.render) / f"{cell['spec']}.{cell['os']}.{name}"):
+                                       render_dir / f"{cell['spec']}.{cell['os']}.{name}"):
                 print(f"fsmodel: wrote {path}", file=sys.stderr)
     if args.json:
         out = {"spec": cell["spec"], "os": cell["os"], "fs": cell["fs"], "engine": cell["engine"],
@@ -337,7 +340,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print("largest configuration explored in full: "
               + " ".join(f"{k}={v}" for k, v in res.largest.bounds.items())
               + f" ({res.largest.cell['distinct']:,} states): every property holds")
-    else:
+    elif not bad:
         print("no configuration was explored in full within the budget")
     if bad:
         print("violated at " + " ".join(f"{k}={v}" for k, v in bad.bounds.items()))
@@ -353,9 +356,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _save_traces(cell: dict[str, Any], path: Path) -> None:
-    names = list(cell["traces"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for i, name in enumerate(names):
+    """The first violated property's trace at ``path``, every other one beside it."""
+    for i, name in enumerate(cell["traces"]):
         target = path if i == 0 else path.with_name(f"{path.name.split('.')[0]}.{name}.itf.json")
         _write_json(target, cell["traces"][name]["itf"])
 
@@ -376,38 +378,25 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs takes a positive number")
     opts["threads"] = _threads(opts, args.jobs)
-    jobs = [(s, p) for s in specs for p in policies]
-    cells: dict[tuple[str, str], dict[str, Any]] = {}
-    start = time.monotonic()
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {job: pool.submit(run_cell, job[0], job[1], cell_opts(opts, job[1]), None,
-                                    False) for job in jobs}
-        for job in jobs:
-            cells[job] = futures[job].result()
-            c = cells[job]
-            smt_part = (f"; smt {cell_text(c['smt'])} ({c['smt']['seconds']} s)"
-                        if "smt" in c else "")
-            print(f"fsmodel: {job[0]} on {job[1]}: {cell_text(c)} "
-                  f"({c['distinct']} states, {c['seconds']} s){smt_part}",
-                  file=sys.stderr, flush=True)
-    elapsed = time.monotonic() - start
-    table = _table(specs, policies, cells, lambda c: c)
-    if opts["engine"] == "both":
-        table = ("explicit engine:\n" + table + "\nsmt engine (agrees with the explicit one):\n"
-                 + _table(specs, policies, cells, lambda c: c["smt"]))
-    table += LEGEND + _bounds_note(specs, policies, cells)
-    _write_matrix(Path(args.out), specs, policies, cells, table, elapsed)
-    if args.render:
-        for (s, p), c in cells.items():
-            for name, t in c["traces"].items():
-                write_diagrams(from_itf(t["itf"]), Path(args.render) / s / f"{p}.{name}")
-        print(f"fsmodel: diagrams written to {args.render}/", file=sys.stderr)
-    if args.report:
-        page = Path(args.report) / "index.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        title = f"fsmodel matrix: {len(specs)} specs by {len(policies)} policies"
-        page.write_text(html(title, specs, policies, cells, cell_text, LEGEND))
-        print(f"fsmodel: report written to {page}", file=sys.stderr)
+    with replacing_all([args.out, args.render, args.report]) as (out, render, report):
+        cells, elapsed = _run_matrix(specs, policies, opts, args.jobs)
+        table = _table(specs, policies, cells, lambda c: c)
+        if opts["engine"] == "both":
+            table = ("explicit engine:\n" + table + "\nsmt engine (agrees with the explicit "
+                     "one):\n" + _table(specs, policies, cells, lambda c: c["smt"]))
+        table += LEGEND + _bounds_note(specs, policies, cells)
+        _write_matrix(out, specs, policies, cells, table, elapsed)
+        if render:
+            for (s, p), c in cells.items():
+                for name, t in c["traces"].items():
+                    write_diagrams(from_itf(t["itf"]), render / s / f"{p}.{name}")
+        if report:
+            title = f"fsmodel matrix: {len(specs)} specs by {len(policies)} policies"
+            write_file(report / "index.html",
+                       html(title, specs, policies, cells, cell_text, LEGEND))
+    for what, where in (("diagrams", args.render), ("report", args.report)):
+        if where:
+            print(f"fsmodel: {what} written to {where}/", file=sys.stderr)
     if args.json:
         print(json.dumps({"specs": specs, "os": policies, "seconds": round(elapsed, 1),
                           "cells": [summary(c) for c in cells.values()]}))
@@ -416,6 +405,25 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         print(f"{len(cells)} cells in {elapsed:.1f} s")
     unknown = any(verdict_of(c) == "unknown" for c in cells.values())
     return EXIT_UNKNOWN if unknown else EXIT_HOLDS
+
+
+def _run_matrix(specs: list[str], policies: list[str], opts: dict[str, Any], jobs: int
+                ) -> tuple[dict[tuple[str, str], dict[str, Any]], float]:
+    """Every cell, ``jobs`` at a time; a line on stderr as each finishes."""
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    start = time.monotonic()
+    order = [(s, p) for s in specs for p in policies]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {job: pool.submit(run_cell, job[0], job[1], cell_opts(opts, job[1]), None,
+                                    False) for job in order}
+        for job in order:
+            cells[job] = c = futures[job].result()
+            smt_part = (f"; smt {cell_text(c['smt'])} ({c['smt']['seconds']} s)"
+                        if "smt" in c else "")
+            print(f"fsmodel: {job[0]} on {job[1]}: {cell_text(c)} "
+                  f"({c['distinct']} states, {c['seconds']} s){smt_part}",
+                  file=sys.stderr, flush=True)
+    return cells, time.monotonic() - start
 
 
 def _threads(opts: dict[str, Any], jobs: int) -> int:
@@ -450,21 +458,18 @@ def _table(specs: list[str], policies: list[str], cells: dict,
 
 def _write_matrix(out: Path, specs: list[str], policies: list[str], cells: dict, table: str,
                   elapsed: float) -> None:
-    out.mkdir(parents=True, exist_ok=True)
     for (s, p), c in cells.items():
         for name, t in c["traces"].items():
-            d = out / s
-            d.mkdir(exist_ok=True)
-            _write_json(d / f"{p}.{name}.itf.json", t["itf"])
-            (d / f"{p}.{name}.txt").write_text(t["text"])
-    (out / "summary.md").write_text(
-        "# fsmodel matrix\n\n" + table + f"\n{len(cells)} cells in {elapsed:.1f} s. "
-        "Traces: `<spec>/<os>.<property>.txt` and `.itf.json`.\n")
+            _write_json(out / s / f"{p}.{name}.itf.json", t["itf"])
+            write_file(out / s / f"{p}.{name}.txt", t["text"])
+    write_file(out / "summary.md",
+               "# fsmodel matrix\n\n" + table + f"\n{len(cells)} cells in {elapsed:.1f} s. "
+               "Traces: `<spec>/<os>.<property>.txt` and `.itf.json`.\n")
     _write_json(out / "matrix.json", [summary(c) for c in cells.values()])
 
 
 def _write_json(path: Path, doc: Any) -> None:
-    path.write_text(json.dumps(doc, indent=1) + "\n")
+    write_file(path, json.dumps(doc, indent=1) + "\n")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -507,9 +512,15 @@ def _format(args: argparse.Namespace, suffixes: dict[str, str], default: str) ->
     return fmt
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """-o FILE checked before any work."""
+    if args.output:
+        check_file(args.output)
+
+
 def _emit(data: bytes, output: str | None, binary: bool) -> None:
     if output:
-        Path(output).write_bytes(data)
+        write_file(Path(output), data)
     elif binary and sys.stdout.isatty():
         raise UsageError("a PNG goes to a file: add -o FILE.png")
     else:
@@ -518,6 +529,7 @@ def _emit(data: bytes, output: str | None, binary: bool) -> None:
 
 def cmd_graph(args: argparse.Namespace) -> int:
     fmt = _format(args, {"dot": "dot", "graphml": "graphml", "svg": "svg", "png": "png"}, "dot")
+    _check_output(args)
     if args.max_nodes < 1:
         raise UsageError("--max-nodes takes a positive number")
     from .engines.graph import TooLarge, state_graph   # networkx (19 MiB): only here
@@ -629,8 +641,7 @@ def cmd_conformance(args: argparse.Namespace) -> int:
         if f not in harness.FILESYSTEMS:
             raise UsageError(f"unknown file system '{f}' (choose from "
                              f"{', '.join(harness.FILESYSTEMS)})")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_dir(args.out)
     bad = 0
     try:
         harness.install_packages()
@@ -640,7 +651,7 @@ def cmd_conformance(args: argparse.Namespace) -> int:
             text = compare.table(b.kernel, x, results)
             print(text + f"boot and {len(compare.SCENARIOS)} scenarios on {len(fss)} file "
                   f"systems: {b.seconds:.1f} s\n")
-            (out / f"{x}.md").write_text(text)
+            write_file(out / f"{x}.md", text)
             _write_json(out / f"{x}.json", {"kernel": b.kernel, "seconds": b.seconds,
                                             "lines": b.lines})
             bad += len(compare.unexplained(x, results))
@@ -655,7 +666,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.series not in harness.SERIES or args.fs not in harness.FILESYSTEMS:
         raise UsageError(f"--series takes {', '.join(harness.SERIES)}; --fs takes "
                          f"{', '.join(harness.FILESYSTEMS)}")
-    trace = from_itf(_read_json(args.trace))
+    trace = _read_trace(args.trace)
     try:
         script = kernel_replay.translate(trace)
         harness.install_packages()
@@ -684,17 +695,36 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_VIOLATED if bad else EXIT_HOLDS
 
 
-def _read_json(name: str) -> Any:
+MAX_TRACE_BYTES = 64 << 20    # a trace of a million steps is far smaller
+
+
+def _read_trace(name: str) -> Any:
+    """A saved trace, read defensively: a regular file of sane size, UTF-8 JSON of sane depth,
+    with every field a trace needs (``from_itf``); else one line, exit 2."""
+    path = Path(name)
     try:
-        return json.loads(Path(name).read_text())
+        if not path.is_file():
+            raise UsageError(f"cannot read {name}: "
+                             + ("not a regular file" if path.exists() else "no such file"))
+        if path.stat().st_size > MAX_TRACE_BYTES:
+            raise UsageError(f"{name} is larger than {MAX_TRACE_BYTES >> 20} MiB: not a trace")
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+        return from_itf(doc)
     except OSError as e:
         raise UsageError(f"cannot read {name}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name} is not a text file (not UTF-8)") from None
     except json.JSONDecodeError as e:
         raise UsageError(f"{name} is not JSON ({e.msg}, line {e.lineno})") from None
+    except RecursionError:
+        raise UsageError(f"{name} is nested too deeply to be a trace") from None
+    except ValueError as e:
+        raise UsageError(f"{name}: {e}") from None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .engines.promela import to_promela
+    _check_output(args)
     cfg, spec = build_spec(args.spec, args.os, _options(args))
     names = [p.name for p in spec.properties]
     if args.property is not None and args.property not in names:
@@ -712,18 +742,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_gallery(args: argparse.Namespace) -> int:
-    paths = write_gallery(Path(args.out))
+    with replacing_all([args.out]) as (out,):
+        paths = write_gallery(out)
     print(f"fsmodel: {len(paths)} files written to {args.out}/", file=sys.stderr)
     return EXIT_HOLDS
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     fmt = _format(args, FORMATS, "svg")
-    doc = _read_json(args.trace)
+    _check_output(args)
+    trace = _read_trace(args.trace)
     try:
-        data = diagram(from_itf(doc), fmt)
-    except ValueError as e:
-        raise UsageError(f"{args.trace}: {e}") from None
+        data = diagram(trace, fmt)
+    except (ValueError, KeyError, TypeError) as e:   # fields from_itf lets through, misused
+        raise UsageError(f"{args.trace}: not a drawable trace ({e})") from None
     _emit(data, args.output, fmt == "png")
     return EXIT_HOLDS
 

@@ -1,10 +1,11 @@
 """What one check is run with: policy, file system, bounds, environment behaviours."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from .lang.expr import Bound
-from .kernel.policy import FileSystem, Policy, effective, lookup_fs, lookup_policy
+from .kernel.policy import (FILESYSTEMS, FileSystem, Policy, check_kernel_patch, effective,
+                            lookup_fs, lookup_policy)
 
 ENVIRONMENT = {
     "eviction": "memory pressure evicts clean pages and unreferenced inodes",
@@ -54,9 +55,7 @@ class Config:
         """This configuration with a kernel-side patch: policy fields set to new values."""
         if not kernel:
             return self
-        unknown = set(kernel) - {f.name for f in fields(Policy)}
-        if unknown:
-            raise BadConfig(f"unknown kernel policy field(s) {', '.join(sorted(unknown))}")
+        check_kernel_patch(kernel)
         return replace(self, policy=replace(self.policy, **kernel))
 
     def bound(self, name: str) -> int:
@@ -75,6 +74,31 @@ class Config:
                 "full_page_writes": self.fpw}
 
 
+def check_bounds(bounds: dict, what: str = "bound") -> None:
+    """Known names, integer values in range (a spec's own bounds as much as the user's)."""
+    for k, v in bounds.items():
+        if k not in BOUNDS:
+            raise BadConfig(f"unknown {what} '{k}' (choose from {', '.join(BOUNDS)})")
+        lo, hi = BOUNDS[k][1], BOUNDS[k][2]
+        if type(v) is not int or not lo <= v <= hi:
+            raise BadConfig(f"{what} --{k} {v!r} is out of range ({lo} to {hi})")
+
+
+def check_options(owner: str, options: dict) -> None:
+    """A patch's scenario: fs a file system, fpw a bool, disable behaviours that exist."""
+    if not isinstance(options, dict) or not set(options) <= {"fs", "fpw", "disable"}:
+        raise BadConfig(f"{owner}: options = {options!r}: takes a dict of fs, fpw, disable")
+    if "fs" in options and options["fs"] not in FILESYSTEMS:
+        raise BadConfig(f"{owner}: options fs = {options['fs']!r}: takes one of "
+                        f"{', '.join(FILESYSTEMS)}")
+    if "fpw" in options and type(options["fpw"]) is not bool:
+        raise BadConfig(f"{owner}: options fpw = {options['fpw']!r}: takes True or False")
+    bad = [d for d in options.get("disable", ()) if d not in ENVIRONMENT]
+    if bad or not isinstance(options.get("disable", ()), (tuple, list)):
+        raise BadConfig(f"{owner}: options disable = {options.get('disable')!r}: takes a "
+                        f"tuple of {', '.join(ENVIRONMENT)}")
+
+
 def make_config(os: str, fs: str = "ext4", disable: list[str] | None = None,
                 fpw: bool = True, bounds: dict[str, int] | None = None,
                 defaults: dict[str, int] | None = None, reduce: bool = True) -> Config:
@@ -86,12 +110,7 @@ def make_config(os: str, fs: str = "ext4", disable: list[str] | None = None,
         if d not in ENVIRONMENT:
             raise BadConfig(f"unknown environment behaviour '{d}' "
                             f"(choose from {', '.join(ENVIRONMENT)})")
-    merged = {k: v[0] for k, v in BOUNDS.items()} | (defaults or {})
-    for k, v in (bounds or {}).items():
-        if k not in BOUNDS:
-            raise BadConfig(f"unknown bound '{k}' (choose from {', '.join(BOUNDS)})")
-        lo, hi = BOUNDS[k][1], BOUNDS[k][2]
-        if not lo <= v <= hi:
-            raise BadConfig(f"bound --{k} {v} is out of range ({lo} to {hi})")
-        merged[k] = v
+    check_bounds(defaults or {}, "the spec's bound")
+    check_bounds(bounds or {}, "bound")
+    merged = {k: v[0] for k, v in BOUNDS.items()} | (defaults or {}) | (bounds or {})
     return Config(policy, filesystem, merged, frozenset(ENVIRONMENT) - set(disable), fpw, reduce)

@@ -1,4 +1,4 @@
-"""The OS contract on the kernel model alone (DOMAIN.md section 7).
+"""The OS contract on the kernel model alone (docs/model.md §7).
 
 A trivial writer opens, writes, dups, syncs and closes; another process may open, fsync and
 close the same files.  The property: "fsync returned 0 on a description" implies every write
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import Config
+from .config import Config, check_bounds
 from .kernel.model import Kernel
 from .lang.expr import And, Expr, ite
 from .lang.spec import Bool, Enum, Int, Slot, Spec, Update
 
-SYNC_CALLS = ("fsync", "fdatasync")  # same error consumption (section 2)
+SYNC_CALLS = ("fsync", "fdatasync")  # same error consumption (docs/model.md §2)
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,9 @@ class ContractSpec:
     summary: str
     sources: tuple[str, ...]
     bounds: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_bounds(self.bounds, f"{self.id}: bound")
 
     def build(self, cfg: Config) -> Spec:
         return _build(self, cfg)
@@ -128,7 +131,7 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
 
     spec.invariant("fsync-honesty",
                    "fsync returning 0 on a description implies every earlier write to the "
-                   "file is on disk (section 7)", ~lied, explain)
+                   "file is on disk (docs/model.md §7)", ~lied, explain)
     spec.meta["lanes"].update(writer_fd="writer", writer_dup_fd="writer", written="writer",
                               fsync_lied="writer", returned="writer", other_fd="other")
     for f in range(F):

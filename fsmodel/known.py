@@ -1,4 +1,4 @@
-"""The known traces of DOMAIN.md section 6 as scripts of action labels, with the spec and policy
+"""The known traces of docs/model.md §6 as scripts of action labels, with the spec and policy
 each exists under, plus shortest counterexamples the checker found for the specs no named
 trace covers.  The tests replay them; ``fsmodel gallery`` draws them into ``diagrams/``."""
 from __future__ import annotations

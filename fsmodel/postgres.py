@@ -1,4 +1,4 @@
-"""PostgreSQL's write, fsync-request, checkpoint and recovery protocol (DOMAIN.md section 5).
+"""PostgreSQL's write, fsync-request, checkpoint and recovery protocol (docs/model.md §5).
 
 One model; the shipped specs in ``specs/`` are its variants and state only what differs
 (what an fsync failure does, how descriptors reach the checkpointer, whether close() is
@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .config import Config
+from .config import BadConfig, Config, check_bounds, check_options
+from .kernel.policy import UnknownChoice, check_kernel_patch, policy_names
 from .kernel.model import DIRTY, Kernel
 from .lang.expr import FALSE, And, Expr, Or, count, ite
 from .lang.spec import Bool, Enum, Int, Ref, Slot, Spec, Update
@@ -57,9 +58,36 @@ class Protocol:
     options: dict[str, Any] = field(default_factory=dict)
     expect: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Every field among its choices, checked when a spec file is loaded (BadConfig
+        naming the field)."""
+        def need(ok: bool, field: str, choices: str) -> None:
+            if not ok:
+                raise BadConfig(f"{self.id}: {field} = {getattr(self, field)!r}: takes "
+                                f"{choices}")
+        need(isinstance(self.id, str) and bool(self.id), "id", "a non-empty string")
+        need(self.on_fsync_error in (FORGET, RETRY, PANIC), "on_fsync_error",
+             f"{FORGET}, {RETRY} or {PANIC}")
+        need(self.fd_passing in (None, FIRST, OLDEST), "fd_passing",
+             f"None, {FIRST} or {OLDEST}")
+        need(self.init_sync in INIT_SYNC, "init_sync", ", ".join(INIT_SYNC))
+        for flag in ("check_close", "hold_fds", "syncfs_backstop", "error_hook",
+                     "forged_start", "start_sync"):
+            need(type(getattr(self, flag)) is bool, flag, "True or False")
+        need(isinstance(self.bounds, dict), "bounds", "a dict of bounds")
+        check_bounds(self.bounds, f"{self.id}: bound")
+        need(isinstance(self.kernel, dict), "kernel", "a dict of policy fields")
+        try:
+            check_kernel_patch(self.kernel)
+        except UnknownChoice as e:
+            raise BadConfig(f"{self.id}: {e}") from None
+        check_options(self.id, self.options)
+        need(isinstance(self.expect, dict) and set(self.expect) <= {"holds", "violated"}
+             and all(isinstance(v, tuple) and set(v) <= set(policy_names())
+                     for v in self.expect.values()), "expect",
+             "{'holds' or 'violated': a tuple of policy ids}")
+
     def build(self, cfg: Config) -> Spec:
-        if self.init_sync not in INIT_SYNC:
-            raise ValueError(f"{self.id}: init_sync must be one of {', '.join(INIT_SYNC)}")
         return PgModel(self, cfg.patched(self.kernel)).spec
 
     def variant(self, **changes: Any) -> "Protocol":
@@ -583,7 +611,7 @@ class PgModel:
         if cfg.on("pg-crash"):
             @spec.action("pg_crash", actor="postmaster")
             def _(u: Update) -> None:
-                """PostgreSQL is killed: its memory is lost, the kernel's is not (section 2)."""
+                """PostgreSQL is killed: its memory is lost, the kernel's is not (docs/model.md §2)."""
                 u.require(room, self.recovery != REPLAY)
                 u[self.crashes] = self.crashes + 1
                 self.crash_pg(u)
@@ -591,7 +619,7 @@ class PgModel:
         if cfg.on("os-crash"):
             @spec.action("os_crash", actor="disk")
             def _(u: Update) -> None:
-                """Power loss: the page cache and all error state are lost (section 2)."""
+                """Power loss: the page cache and all error state are lost (docs/model.md §2)."""
                 u.require(room)
                 u[self.crashes] = self.crashes + 1
                 k.crash(u)
@@ -689,11 +717,11 @@ class PgModel:
         spec.invariant(
             "checkpoint-soundness",
             "a completed checkpoint's redo pointer is covered by the disk: every change "
-            "logged before it is on disk (section 7)", sound, self.explain_unsound)
+            "logged before it is on disk (docs/model.md §7)", sound, self.explain_unsound)
         spec.invariant(
             "durability",
             "recovery finds every committed change on disk, in the page cache or in the "
-            "retained WAL (section 7)",
+            "retained WAL (docs/model.md §7)",
             ~self.lost, self.explain_lost)
         for f, p in pages:
             spec.derive(f"disk_behind_ckpt[{f}][{p}]", k.disk[f][p] < self.ckpt[f][p])

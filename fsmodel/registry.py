@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import importlib.util
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterator
 
 from .shipped import folder
 
@@ -12,8 +15,33 @@ SPECS_DIR = folder("specs", "specs")
 PATCHES_DIR = SPECS_DIR / "patches"
 
 
+IMPORT_SECONDS = 30    # a spec file that takes longer to import is taken to hang
+
+
 class BadSpec(ValueError):
     """A spec that does not exist or does not load."""
+
+
+class _TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """SIGALRM after ``seconds`` (in the main thread; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _TooSlow()
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def _load(path: Path) -> Any:
@@ -29,8 +57,11 @@ def _load_all(path: Path) -> list[Any]:
         raise BadSpec(f"cannot load spec file {path}")
     module: ModuleType = importlib.util.module_from_spec(loader)
     try:
-        loader.loader.exec_module(module)
-    except Exception as e:  # a user's file: report it in one line, whatever it raised
+        with _deadline(IMPORT_SECONDS):
+            loader.loader.exec_module(module)
+    except _TooSlow:
+        raise BadSpec(f"spec file {path} does not load within {IMPORT_SECONDS} s") from None
+    except (Exception, SystemExit) as e:  # a user's file: one line, whatever it raised
         raise BadSpec(f"spec file {path} does not load: {type(e).__name__}: {e}") from None
     specs = getattr(module, "SPECS", None) or [getattr(module, "SPEC", None)]
     if not all(hasattr(s, "build") and hasattr(s, "id") for s in specs):

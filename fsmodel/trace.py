@@ -53,28 +53,45 @@ class Trace:
         return {"#meta": meta, "vars": list(self.arrays[0]), "states": states}
 
 
-def from_itf(doc: dict[str, Any]) -> Trace:
-    """A trace saved by ``to_itf``; raises ValueError if ``doc`` is not one."""
-    try:
-        meta, states = doc["#meta"], doc["states"]
-        none = meta.get("none", {})
-        steps, arrays = [], []
-        for st in states:
-            m = st["#meta"]
-            values = {k: v for k, v in st.items() if k != "#meta"}
-            flat: dict[str, Any] = {}
-            for name, v in values.items():
-                _flatten(name, v, none.get(name), flat)
-            steps.append(Step(m["action"], m.get("actor", ""), m.get("doc", ""), flat,
-                              m.get("derived", {}), m.get("calls", [])))
-            arrays.append(values)
-        known = {"format", "source", "property", "engine", "description", "explanation"}
-        return Trace(meta["source"], meta["property"], meta.get("description", ""),
-                     meta.get("engine", ""), steps, arrays,
-                     {k: v for k, v in meta.items() if k not in known},
-                     meta.get("explanation", ""))
-    except (KeyError, TypeError, AttributeError) as e:
-        raise ValueError(f"not an fsmodel ITF trace (missing or malformed {e})") from None
+def from_itf(doc: Any) -> Trace:
+    """A trace saved by ``to_itf``; raises ValueError, naming the field, if ``doc`` is not
+    one (every field a renderer or a replay reads is checked for its type)."""
+    meta = _need(_need(doc, dict, "the document").get("#meta"), dict, "#meta")
+    states = _need(doc.get("states"), list, "states")
+    if not states:
+        raise ValueError("not an fsmodel ITF trace (no states)")
+    none = _need(meta.get("none", {}), dict, "#meta.none")
+    steps, arrays = [], []
+    for i, st in enumerate(_need(x, dict, f"state {i}") for i, x in enumerate(states)):
+        m = _need(st.get("#meta"), dict, f"state {i} #meta")
+        calls = _need(m.get("calls", []), list, f"state {i} calls")
+        for c in calls:
+            _need(c, dict, f"state {i} call")
+            for key, kind in (("call", str), ("from", str), ("to", str), ("args", dict)):
+                _need(c.get(key), kind, f"state {i} call {key}")
+        values = {k: v for k, v in st.items() if k != "#meta"}
+        flat: dict[str, Any] = {}
+        for name, v in values.items():
+            _flatten(name, v, none.get(name), flat)
+        steps.append(Step(_need(m.get("action"), str, f"state {i} action"),
+                          _need(m.get("actor", ""), str, f"state {i} actor"),
+                          _need(m.get("doc", ""), str, f"state {i} doc"), flat,
+                          _need(m.get("derived", {}), dict, f"state {i} derived"), calls))
+        arrays.append(values)
+    known = {"format", "source", "property", "engine", "description", "explanation"}
+    return Trace(_need(meta.get("source"), str, "#meta.source"),
+                 _need(meta.get("property"), str, "#meta.property"),
+                 _need(meta.get("description", ""), str, "#meta.description"),
+                 _need(meta.get("engine", ""), str, "#meta.engine"), steps, arrays,
+                 {k: v for k, v in meta.items() if k not in known},
+                 _need(meta.get("explanation", ""), str, "#meta.explanation"))
+
+
+def _need(value: Any, kind: type, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise ValueError(f"not an fsmodel ITF trace ({what}: "
+                         + ("missing" if value is None else f"not a {kind.__name__}") + ")")
+    return value
 
 
 def _flatten(name: str, v: Any, none: int | None, out: dict[str, Any]) -> None:

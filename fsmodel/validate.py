@@ -36,7 +36,7 @@ def compare(base: dict[str, Any], patch: dict[str, Any], base_spec: Spec,
 
 
 def known_fates(patch: Any, baseline_id: str, os: str) -> dict[str, dict[str, Any]]:
-    """The known traces of DOMAIN.md section 6 that exist on the baseline under this policy,
+    """The known traces of docs/model.md §6 that exist on the baseline under this policy,
     each replayed on the patch in the trace's own configuration."""
     out = {}
     for k in KNOWN.values():

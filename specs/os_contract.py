@@ -1,7 +1,7 @@
 """os-contract: the kernel model alone with a trivial writer, checking fsync honesty.
 
 "fsync returned 0 on a description" implies every write made to the file before that fsync
-began is on disk (DOMAIN.md section 7; the assumption of #1).
+began is on disk (docs/model.md §7; the assumption of #1).
 """
 from fsmodel.contract import ContractSpec
 

@@ -1,4 +1,4 @@
-"""The known traces of DOMAIN.md section 6: each replays where it exists, is blocked where a
+"""The known traces of docs/model.md §6: each replays where it exists, is blocked where a
 policy or fix closes it, and the checker finds a counterexample no longer than it."""
 import dataclasses
 

@@ -121,7 +121,7 @@ def test_forged_start_sync_fixes_the_forgery_unless_its_fsync_fails():
     (["validate", "hold-fds", "--expect", "maybe"], "--expect takes holds or violated"),
     (["validate", "hold-fds", "--os", "freebsd", "--expect", "holds:linux-5.8"],
      "not among the policies"),
-    (["validate", "{bad_kernel}", "--os", "freebsd"], "unknown kernel policy field"),
+    (["validate", "{bad_kernel}", "--os", "freebsd"], "cannot be patched"),
 ])
 def test_validate_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
     bad = tmp_path / "bad_kernel.py"

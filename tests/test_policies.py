@@ -1,4 +1,4 @@
-"""Each policy row of DOMAIN.md section 4 as executable facts, on the kernel model alone.
+"""Each policy row of docs/model.md §4 as executable facts, on the kernel model alone.
 
 Each test replays system calls on the os-contract spec and reads what the last call returned
 (``returned``) and the kernel state it left.
@@ -160,7 +160,7 @@ def test_nfs_close_flushes_and_reports():
 
 
 def test_errseq_counter_bumps_only_after_seen():
-    # two failures with nobody looking collapse into one report (section 3)
+    # two failures with nobody looking collapse into one report (docs/model.md §3)
     script = "open; write; fault(kind=persistent); writeback; write; writeback"
     assert returned("linux-4.16", script, writes=2, reduce=False)["wb_err[0]"] == 1
     script = "open; write; fault(kind=persistent); writeback; fsync(via=fd); write; writeback"

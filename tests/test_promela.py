@@ -54,6 +54,7 @@ def results() -> dict:
     return {cell: (specs[cell], explicit[cell], spin[cell]) for cell in specs}
 
 
+@pytest.mark.crosscheck
 @pytest.mark.parametrize("cell", _cells(), ids="/".join)
 def test_spin_agrees_with_bfs(results, cell):
     """Same verdict and shortest length per property; SPIN's counterexample is an fsmodel

@@ -26,6 +26,7 @@ SMALL = {"writes": 1, "checkpoints": 1, "backends": 1, "pages": 1, "queue": 1, "
          "faults": 1, "crashes": 1}
 
 
+@pytest.mark.crosscheck
 @pytest.mark.parametrize("os", sorted(POLICIES))
 @pytest.mark.parametrize("spec_id", sorted(registry.shipped()))
 def test_bmc_agrees_with_bfs_on_every_spec_and_policy(spec_id, os):
@@ -38,6 +39,7 @@ def test_bmc_agrees_with_bfs_on_every_spec_and_policy(spec_id, os):
     assert lengths(symbolic) == explicit
 
 
+@pytest.mark.crosscheck
 @pytest.mark.parametrize("os", ["linux-5.8", "openbsd"])
 @pytest.mark.parametrize("patch_id", sorted(registry.patches()))
 def test_bmc_agrees_with_bfs_on_every_patch(patch_id, os):

@@ -13,7 +13,7 @@ VARIANT = {("6.12", "btrfs"): "btrfs-6.12"}
 # scenario, step) -> explanation.
 EXPLAINED = {
     ("*", "*", "partial", "read_direct f 1"):
-        "the model's faults cover a whole file (DOMAIN.md section 2); the probe failed page "
+        "the model's faults cover a whole file (docs/model.md §2); the probe failed page "
         "0's sectors only, so page 1 reached the disk",
     ("6.12", "ext4-journal", "content", "read A 0"):
         "after drop_caches 6.12 reads the failed in-place copy (version 0) although version 1 "

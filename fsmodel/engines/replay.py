@@ -1,6 +1,6 @@
 """Run a scripted sequence of actions (by label) from the initial state.
 
-Used to check that a known trace (DOMAIN.md section 6) is a behaviour of the model, and to
+Used to check that a known trace (docs/model.md §6) is a behaviour of the model, and to
 replay a counterexample against another spec or policy as far as it still applies.
 """
 from __future__ import annotations

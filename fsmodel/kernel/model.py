@@ -1,6 +1,6 @@
 """The kernel: page cache, write-back, error records, open file descriptions, crashes, faults.
 
-State (DOMAIN.md section 2), per file f and page p:
+State (docs/model.md §2), per file f and page p:
   page[f][p]   absent / clean / dirty / invalid      cache[f][p]  version in the page cache
   disk[f][p]   version on disk                        inode[f]     inode in memory
   wb_err[f]    errseq_t of the mapping (or the pre-4.13 AS_EIO flag, or a sticky bit)
@@ -126,7 +126,7 @@ class Kernel:
 
     # -- system calls ----------------------------------------------------------------------
     def open(self, u: Update, f: int, rule: str) -> Local:
-        """open(): a new description whose cursor samples the mapping's errseq_t (section 3)."""
+        """open(): a new description whose cursor samples the mapping's errseq_t (docs/model.md §3)."""
         s = u.let(self.free_slot(f))
         u[self.inode[f]] = True
         u.store(self.ref[f], s, 1)
@@ -151,7 +151,7 @@ class Kernel:
         u.call("dup", ERRSEQ_LANE, file=f, desc=s)
 
     def write(self, u: Update, f: int, p: int, version: Expr) -> None:
-        """write(): the new content is in the page cache, dirty (section 2)."""
+        """write(): the new content is in the page cache, dirty (docs/model.md §2)."""
         u.call("write", PAGE_CACHE, result=0, results=RETURNS, file=f, page=p, version=version)
         u[self.page[f][p]] = DIRTY
         u[self.cache[f][p]] = version
@@ -353,7 +353,7 @@ class Kernel:
 
     # -- crashes and the environment -------------------------------------------------------
     def crash(self, u: Update) -> None:
-        """OS crash or power loss: the cache, descriptions and error state are lost (section 2)."""
+        """OS crash or power loss: the cache, descriptions and error state are lost (docs/model.md §2)."""
         for f in range(self.F):
             for p in range(self.P):
                 u[self.page[f][p]] = ABSENT
@@ -406,7 +406,7 @@ class Kernel:
 
         @spec.action("writeback", actor="kernel", f=F, p=P, fate=self.bg_fates)
         def _(u: Update, f: int, p: int, fate: str) -> None:
-            """Background write-back of one dirty page (section 2)."""
+            """Background write-back of one dirty page (docs/model.md §2)."""
             u.require(self.page[f][p] == DIRTY)
             self.writeback_page(u, f, p, fate)
 
@@ -420,7 +420,7 @@ class Kernel:
         if cfg.on("eviction"):
             @spec.action("evict_page", actor="kernel", f=F, p=P)
             def _(u: Update, f: int, p: int) -> None:
-                """Memory pressure drops a clean page; a read then gets the disk (section 2)."""
+                """Memory pressure drops a clean page; a read then gets the disk (docs/model.md §2)."""
                 u.require(self.evictable_page(f, p))
                 self.evict_page(u, f, p)
 
@@ -443,14 +443,14 @@ class Kernel:
         if cfg.on("faults") and cfg.bound("faults") > 0:
             @spec.action("fault", actor="disk", f=F, kind=self.fault_kinds())
             def _(u: Update, f: int, kind: str) -> None:
-                """The device starts failing writes to this file's sectors (section 2)."""
+                """The device starts failing writes to this file's sectors (docs/model.md §2)."""
                 u.require(self.fault[f] == NO_FAULT, self.faults < cfg.limit("faults"))
                 u[self.fault[f]] = FAULT.labels.index(kind)
                 u[self.faults] = self.faults + 1
 
             @spec.action("heal", actor="disk", f=F)
             def _(u: Update, f: int) -> None:
-                """A transient fault ends: later writes succeed (section 2)."""
+                """A transient fault ends: later writes succeed (docs/model.md §2)."""
                 u.require(self.fault[f] == TRANSIENT)
                 u[self.fault[f]] = NO_FAULT
 

@@ -1,4 +1,4 @@
-"""OS and file-system policies as data: one entry per row of DOMAIN.md section 4.
+"""OS and file-system policies as data: one entry per row of docs/model.md §4.
 
 A policy says what a failed write-back does to the page, how the error is remembered, and how
 a new description samples it.  Where a source leaves a choice open, the entry lists every
@@ -160,6 +160,33 @@ FILESYSTEMS: dict[str, FileSystem] = {f.id: f for f in [
 
 class UnknownChoice(ValueError):
     """A user named a policy or file system that does not exist."""
+
+
+# What a kernel-side patch may set, and to what (``Protocol.kernel``): the choices of each
+# field of Policy that a patch can change.
+FATES = (KEEP, INVALIDATE, REDIRTY)
+PATCHABLE: dict[str, tuple] = {
+    "record": (FLAG, ERRSEQ, SYNC_ONLY, UNTIL_CLOSE), "bg_fates": FATES, "sync_fates": FATES,
+    "sample": (MARK_SEEN, UNSEEN_ZERO), "syncfs_reports": (False, True),
+    "has_syncfs": (False, True), "gone_drops": (False, True),
+    "keep_erroring_inodes": (False, True), "error_counter": (False, True)}
+
+
+def check_kernel_patch(kernel: dict) -> None:
+    """Every field a known one and every value among its choices (a tuple field: a
+    non-empty tuple of them); else UnknownChoice, naming the field and its choices."""
+    for field, value in kernel.items():
+        if field not in PATCHABLE:
+            raise UnknownChoice(f"kernel field '{field}' cannot be patched (choose from "
+                                f"{', '.join(PATCHABLE)})")
+        choices = PATCHABLE[field]
+        several = field in ("bg_fates", "sync_fates", "sample")
+        values = value if several and isinstance(value, tuple) else (value,)
+        if (several and not isinstance(value, tuple)) or not values or any(
+                type(v) is not type(choices[0]) or v not in choices for v in values):
+            want = "a non-empty tuple of " if several else "one of "
+            raise UnknownChoice(f"kernel field '{field}' = {value!r}: takes {want}"
+                                f"{', '.join(map(repr, choices))}")
 
 
 def lookup_policy(name: str) -> Policy:

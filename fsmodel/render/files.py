@@ -5,6 +5,7 @@ from pathlib import Path
 
 import graphviz
 
+from ..outputs import write_file
 from ..trace import Trace
 from . import dot, mermaid
 from .lanes import layout
@@ -38,10 +39,9 @@ def output(g: graphviz.Digraph, fmt: str) -> bytes:
 def write_diagrams(trace: Trace, stem: Path, formats: tuple[str, ...] = tuple(FORMATS)
                    ) -> list[Path]:
     """``stem.svg``, ``stem.png``, ``stem.dot``, ``stem.mmd``: the paths written."""
-    stem.parent.mkdir(parents=True, exist_ok=True)
     out = []
     for fmt in formats:
         path = stem.with_name(f"{stem.name}.{FORMATS[fmt]}")
-        path.write_bytes(diagram(trace, fmt))
+        write_file(path, diagram(trace, fmt))
         out.append(path)
     return out

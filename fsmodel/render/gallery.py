@@ -4,12 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..known import KNOWN
+from ..outputs import write_file
 from .files import write_diagrams
 
 GALLERY_FORMATS = ("svg", "dot", "mermaid")
 HEAD = """# Diagrams
 
-The known traces of DOMAIN.md section 6 (and the shortest counterexamples the checker finds
+The known traces of docs/model.md §6 (and the shortest counterexamples the checker finds
 for the specs no named trace covers), each replayed on the model and drawn as a lane diagram:
 one lane per process and per part of the kernel, time flowing down, every system call an arrow
 with its result (red when it failed), changed state noted in the lane that owns it, the step
@@ -35,5 +36,5 @@ def write_gallery(out: Path, formats: tuple[str, ...] = GALLERY_FORMATS) -> list
         rows.append(f"| {k.id} | {k.title} | `{k.spec}` | {where} | {k.property} | "
                     f"{t.length} | {links} |")
     readme = out / "README.md"
-    readme.write_text(HEAD + "\n".join(rows) + "\n")
+    write_file(readme, HEAD + "\n".join(rows) + "\n")
     return paths + [readme]
