@@ -10,15 +10,16 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from . import bench, registry
+from . import __version__, bench, registry
 from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
 from .engines import native, smt
+from .engines.result import Interrupted, default_memory
 from .engines.pybfs import FINGERPRINT
 from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice, lookup_policy
 from .render.files import FORMATS, NoGraphviz, diagram, output, write_diagrams
@@ -26,10 +27,10 @@ from .render.gallery import write_gallery
 from .render.report import html
 from .outputs import BadOutput, check_dir, check_file, replacing_all, write_file
 from .sweep import Attempt, sweep
-from .run import (DEFAULTS, LEGEND, EngineDisagreement, build_spec, cell_opts, cell_text,
-                  run_cell, scenario, summary, verdict_of)
+from .run import (DEFAULTS, LEGEND, EngineDisagreement, build_spec, cell_text, run_cell,
+                  run_matrix, summary, validate_patch, verdict_of)
 from .trace import from_itf
-from .validate import compare, known_fates, parse_expect
+from .validate import parse_expect
 
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
@@ -59,6 +60,10 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="stop after N distinct states (verdict unknown, exit 3)")
     p.add_argument("--max-seconds", type=float, default=0, metavar="S",
                    help="stop each engine after S seconds (verdict unknown, exit 3)")
+    p.add_argument("--max-memory", default="", metavar="SIZE",
+                   help="stop an explicit search at SIZE of memory, e.g. 4G or 500M (verdict "
+                        "unknown, exit 3; default: 80%% of this machine's memory, shared "
+                        "among matrix jobs)")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explore every permutation of interchangeable pages, files, backends "
                         "and description slots")
@@ -84,6 +89,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 def build_parser() -> Parser:
     top = Parser(prog="fsmodel", description="Model checker of fsync semantics.",
                  epilog="exit codes: 0 holds, 1 violated, 2 bad usage or input, 3 inconclusive")
+    top.add_argument("--version", action="version", version=f"fsmodel {__version__}")
     sub = top.add_subparsers(dest="cmd", required=True, parser_class=Parser)
 
     c = sub.add_parser("check", help="check one spec under one OS policy")
@@ -193,7 +199,18 @@ def build_parser() -> Parser:
     return top
 
 
+_TERMINATED = False
+
+
+def _on_term(signum: int, frame: Any) -> None:
+    """SIGTERM as SIGINT: searches stop with what they explored; exit 143."""
+    global _TERMINATED
+    _TERMINATED = True
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _on_term)
     try:
         args = build_parser().parse_args(argv)
         return {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list,
@@ -208,9 +225,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EngineDisagreement as e:
         print(f"fsmodel: engines disagree: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except Interrupted as e:
+        r = e.result
+        print(f"fsmodel: interrupted after {r.distinct:,} distinct states ({r.states:,} "
+              f"generated), depth {r.depth}, {r.seconds:.1f} s: no verdict", file=sys.stderr)
+        return 143 if _TERMINATED else 130
     except KeyboardInterrupt:
         print("fsmodel: interrupted", file=sys.stderr)
-        return 130
+        return 143 if _TERMINATED else 130
     except BrokenPipeError:  # the reader went away (| head): exit as SIGPIPE would, quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
@@ -230,13 +252,14 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError("--depth and --prove-seconds take non-negative numbers")
     if not 0 <= args.threads <= 16:
         raise UsageError("--threads takes 1 to 16 (0: one per core)")
+    max_bytes = _size(args.max_memory) if args.max_memory else default_memory()
     return {"fs": args.fs, "disable": disable, "fpw": args.fpw == "on",
             "bounds": _bounds_from(args), "max_states": args.max_states,
             "max_seconds": args.max_seconds,
             "symmetry": not (args.no_symmetry or args.no_reduction),
             "reduce": not args.no_reduction,
             "engine": args.engine, "depth": args.depth, "prove_seconds": args.prove_seconds,
-            "threads": args.threads}
+            "threads": args.threads, "max_bytes": max_bytes}
 
 
 def _exit(verdict: str) -> int:
@@ -378,8 +401,10 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs takes a positive number")
     opts["threads"] = _threads(opts, args.jobs)
+    opts["max_bytes"] //= 1 if args.max_memory else args.jobs
     with replacing_all([args.out, args.render, args.report]) as (out, render, report):
-        cells, elapsed = _run_matrix(specs, policies, opts, args.jobs)
+        cells, elapsed = run_matrix(specs, policies, opts, args.jobs,
+                                    _Progress(len(specs) * len(policies), args.jobs))
         table = _table(specs, policies, cells, lambda c: c)
         if opts["engine"] == "both":
             table = ("explicit engine:\n" + table + "\nsmt engine (agrees with the explicit "
@@ -407,23 +432,45 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     return EXIT_UNKNOWN if unknown else EXIT_HOLDS
 
 
-def _run_matrix(specs: list[str], policies: list[str], opts: dict[str, Any], jobs: int
-                ) -> tuple[dict[tuple[str, str], dict[str, Any]], float]:
-    """Every cell, ``jobs`` at a time; a line on stderr as each finishes."""
-    cells: dict[tuple[str, str], dict[str, Any]] = {}
-    start = time.monotonic()
-    order = [(s, p) for s in specs for p in policies]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {job: pool.submit(run_cell, job[0], job[1], cell_opts(opts, job[1]), None,
-                                    False) for job in order}
-        for job in order:
-            cells[job] = c = futures[job].result()
-            smt_part = (f"; smt {cell_text(c['smt'])} ({c['smt']['seconds']} s)"
-                        if "smt" in c else "")
-            print(f"fsmodel: {job[0]} on {job[1]}: {cell_text(c)} "
-                  f"({c['distinct']} states, {c['seconds']} s){smt_part}",
-                  file=sys.stderr, flush=True)
-    return cells, time.monotonic() - start
+class _Progress:
+    """matrix on stderr: each cell as it finishes, with the count done, those running and an
+    estimate of the time left (the mean time of a finished cell, per job)."""
+
+    def __init__(self, total: int, jobs: int) -> None:
+        self.total, self.jobs, self.done = total, jobs, 0
+        self.start = time.monotonic()
+
+    def __call__(self, job: tuple[str, str], c: dict[str, Any]) -> None:
+        self.done += 1
+        elapsed = time.monotonic() - self.start
+        left = elapsed / self.done * (self.total - self.done)
+        running = min(self.jobs, self.total - self.done)
+        smt_part = f"; smt {cell_text(c['smt'])} ({c['smt']['seconds']} s)" if "smt" in c \
+            else ""
+        rate = f", {c['distinct'] / c['seconds']:,.0f}/s" if c["seconds"] else ""
+        print(f"fsmodel: [{self.done}/{self.total}, {running} running, about "
+              f"{_duration(left)} left] {job[0]} on {job[1]}: {cell_text(c)} "
+              f"({c['distinct']:,} states in {c['seconds']} s{rate}){smt_part}",
+              file=sys.stderr, flush=True)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def _size(text: str) -> int:
+    """4G, 500M, 64K or a number of bytes."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    t = text.strip().upper().removesuffix("B")
+    scale = units.get(t[-1:], 1)
+    try:
+        n = float(t[:-1] if t[-1:] in units else t) * scale
+    except ValueError:
+        n = -1
+    if not 1 << 20 <= n < 1 << 50:
+        raise UsageError(f"--max-memory {text!r}: takes a size such as 4G or 500M "
+                         "(at least 1M)")
+    return int(n)
 
 
 def _threads(opts: dict[str, Any], jobs: int) -> int:
@@ -573,7 +620,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             expected = parse_expect(claims, policies)
         except ValueError as e:
             raise UsageError(str(e)) from None
-        rows = _validate(patch, base, policies, opts, expected, args.jobs)
+        rows = validate_patch(patch, base, policies, opts, expected, args.jobs)
         results.append({"patch": patch.id, "baseline": base.id, "rows": rows})
         if not args.json:
             print(_validation_text(patch, base, rows))
@@ -582,26 +629,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(results))
     return EXIT_VIOLATED if failed else EXIT_UNKNOWN if unknown else EXIT_HOLDS
-
-
-def _validate(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
-              expected: dict[str, str], jobs: int) -> list[dict[str, Any]]:
-    """Each policy's comparison; the baseline runs in the patch's scenario (its options and
-    its bounds, under the user's)."""
-    same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
-    per = {p: scenario(patch, p, cell_opts(same, p)) for p in policies}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {(who.id, p): pool.submit(run_cell, who, p, o, None, False)
-                   for p, o in per.items() for who in (base, patch)}
-        cells = {k: f.result() for k, f in futures.items()}
-    rows = []
-    for p, o in per.items():
-        b, c = cells[(base.id, p)], cells[(patch.id, p)]
-        row = compare(b, c, build_spec(base, p, o)[1], build_spec(patch, p, o)[1], expected.get(p))
-        row["known"] = known_fates(patch, base.id, p)
-        row["text"] = {"baseline": cell_text(b), "patch": cell_text(c)}
-        rows.append(row)
-    return rows
 
 
 def _validation_text(patch: Any, base: Any, rows: list[dict[str, Any]]) -> str:

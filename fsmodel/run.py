@@ -7,13 +7,16 @@ process boundaries and are written as JSON).
 from __future__ import annotations
 
 import sys
-from typing import Any
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Callable
 
 from . import registry
 from .config import BadConfig, make_config
 from .engines import native, pybfs, smt
 from .kernel.policy import POLICIES, lookup_policy
 from .render.text import render
+from .validate import compare, known_fates
 from .verdicts import overall
 
 # Options of a run with every default (bench): ext4, nothing disabled, the spec's bounds.
@@ -80,10 +83,11 @@ def _explicit_cell(spec: Any, opts: dict[str, Any], progress: bool, python: bool
     out = sys.stderr if progress else None
     if python:
         res = pybfs.check(spec, opts["max_states"], opts["max_seconds"], out,
-                          opts.get("symmetry", True))
+                          opts.get("symmetry", True), opts.get("max_bytes", 0))
     else:
         res = native.check(spec, opts["max_states"], opts["max_seconds"], out,
-                           opts.get("symmetry", True), opts.get("threads", 0))
+                           opts.get("symmetry", True), opts.get("threads", 0),
+                           opts.get("max_bytes", 0))
     details = {}
     for name, v in res.verdicts.items():
         details[name] = {"holds": f"no violation in any reachable state with {bounds}",
@@ -188,3 +192,44 @@ violation beyond the BMC depth reached. ?: inconclusive (smt: ?K, no violation u
 """
 
 
+def run_matrix(specs: list[str], policies: list[str], opts: dict[str, Any], jobs: int,
+               done: Callable[[tuple[str, str], dict[str, Any]], None] = lambda j, c: None
+               ) -> tuple[dict[tuple[str, str], dict[str, Any]], float]:
+    """Every cell, ``jobs`` at a time (``done`` told of each as it finishes), and the time."""
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    start = time.monotonic()
+    order = [(s, p) for s in specs for p in policies]
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        futures = {pool.submit(run_cell, job[0], job[1], cell_opts(opts, job[1]), None,
+                               False): job for job in order}
+        for f in as_completed(futures):      # as they finish, not in grid order
+            cells[futures[f]] = f.result()
+            done(futures[f], cells[futures[f]])
+    except BaseException:        # an interrupt, or a cell's error: no worker runs on
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()          # the executor has no public handle on its workers
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return {job: cells[job] for job in order}, time.monotonic() - start
+
+
+def validate_patch(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
+                   expected: dict[str, str], jobs: int) -> list[dict[str, Any]]:
+    """Each policy's comparison; the baseline runs in the patch's scenario (its options and
+    its bounds, under the user's)."""
+    same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
+    per = {p: scenario(patch, p, cell_opts(same, p)) for p in policies}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {(who.id, p): pool.submit(run_cell, who, p, o, None, False)
+                   for p, o in per.items() for who in (base, patch)}
+        cells = {k: f.result() for k, f in futures.items()}
+    rows = []
+    for p, o in per.items():
+        b, c = cells[(base.id, p)], cells[(patch.id, p)]
+        row = compare(b, c, build_spec(base, p, o)[1], build_spec(patch, p, o)[1], expected.get(p))
+        row["known"] = known_fates(patch, base.id, p)
+        row["text"] = {"baseline": cell_text(b), "patch": cell_text(c)}
+        rows.append(row)
+    return rows

@@ -175,3 +175,36 @@ def test_a_rerun_replaces_the_previous_results_as_a_whole(tmp_path):
     assert not (out / "os-contract").exists()          # no counterexample left from before
     assert "freebsd" in (out / "summary.md").read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".m.new")]
+
+
+def test_sigterm_stops_a_search_with_what_it_explored():
+    import signal
+    import time
+    p = subprocess.Popen([sys.executable, "-m", "fsmodel", "check", "pg-fdpass-first", "--os",
+                          "openbsd", "--engine", "python"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 143 and "Traceback" not in err
+    assert "fsmodel: interrupted after" in err and "distinct states" in err
+
+
+def test_sigterm_to_a_matrix_leaves_no_worker_running():
+    import signal
+    import time
+    p = subprocess.Popen([sys.executable, "-m", "fsmodel", "matrix", "--specs",
+                          "pg-fdpass-first", "--os", "openbsd,adversarial", "--engine", "python",
+                          "--out", "/tmp/fsmodel-sigterm-test"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(5)
+    children = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True)
+    workers = children.stdout.split()
+    assert workers
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 143 and "Traceback" not in err
+    time.sleep(1)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and "zombie" not in Path(f"/proc/{w}/status").read_text().lower()]
+    assert not alive

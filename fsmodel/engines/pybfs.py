@@ -10,6 +10,7 @@ invent a trace, and every trace is re-executed from the initial state before it 
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from array import array
@@ -18,13 +19,14 @@ from typing import Callable, TextIO
 from ..lang.spec import Spec
 from ..trace import build_trace, representatives
 from .pycompile import compile_spec
-from .result import Result, verdicts_of
+from .result import Interrupted, Result, verdicts_of
 
 FINGERPRINT = "64-bit state fingerprints; collision probability about n^2/2^65"
 
 
 def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
-          progress: TextIO | None = sys.stderr, symmetry: bool = True) -> Result:
+          progress: TextIO | None = sys.stderr, symmetry: bool = True,
+          max_bytes: int = 0) -> Result:
     """Explore every reachable state breadth-first; stop when every property is violated.
 
     With ``symmetry``, states are reduced to one representative per permutation of the
@@ -41,38 +43,52 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
     frontier, generated, limit = [init], 0, ""
     last_report = start
     nprops = len(spec.properties)
-    while frontier and len(found) < nprops and not limit:
-        level, nxt = Level(), []
-        for s in frontier:
-            fs = fp(s)
-            for ai, t in succ(s):
-                generated += 1
-                if canon is not None:
-                    t = canon(t)
-                h = fp(t)
-                if h in seen:
-                    continue
-                seen.add(h)
-                level.add(h, fs, ai)
-                nxt.append(t)
-                for pi in violated(t):
-                    found.setdefault(pi, (len(levels) + 1, h))
-            now = time.monotonic()
-            if progress is not None and now - last_report >= 1.0:
-                last_report = now
-                _report(progress, generated, len(seen), len(nxt), len(levels) + 1, now - start)
-            if max_states and len(seen) >= max_states:
-                limit = f"--max-states {max_states}"
-                break
-            if max_seconds and now - start >= max_seconds:
-                limit = f"--max-seconds {max_seconds:g}"
-                break
-        if len(level):
+    interrupted, last_memory = False, start
+    try:
+        while frontier and len(found) < nprops and not limit:
+            level, nxt = Level(), []
             levels.append(level)
-        frontier = nxt
+            for s in frontier:
+                fs = fp(s)
+                for ai, t in succ(s):
+                    generated += 1
+                    if canon is not None:
+                        t = canon(t)
+                    h = fp(t)
+                    if h in seen:
+                        continue
+                    seen.add(h)
+                    level.add(h, fs, ai)
+                    nxt.append(t)
+                    for pi in violated(t):
+                        found.setdefault(pi, (len(levels), h))
+                now = time.monotonic()
+                if progress is not None and now - last_report >= 1.0:
+                    last_report = now
+                    _report(progress, generated, len(seen), len(nxt), len(levels), now - start)
+                if max_states and len(seen) >= max_states:
+                    limit = f"--max-states {max_states}"
+                    break
+                if max_seconds and now - start >= max_seconds:
+                    limit = f"--max-seconds {max_seconds:g}"
+                    break
+                if max_bytes and now - last_memory >= 0.5:
+                    last_memory = now
+                    if resident_bytes() >= max_bytes:
+                        limit = f"--max-memory {max_bytes >> 20}M"
+                        break
+            if not len(level):
+                levels.pop()
+            frontier = nxt
+    except KeyboardInterrupt:
+        interrupted, limit = True, "a signal"
+    except MemoryError:
+        limit = "memory: an allocation failed"
+    if levels and not len(levels[-1]):
+        levels.pop()
     seconds = time.monotonic() - start
     if progress is not None and seconds >= 1.0:
-        _report(progress, generated, len(seen), 0, len(levels), seconds)
+        _report(progress, generated, len(seen), len(frontier), len(levels), seconds)
     complete = not frontier and not limit
     traces = {}
     for pi, prop in enumerate(spec.properties):
@@ -82,9 +98,21 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
             if [fp(t) for _, t in path] != [h for _, h in steps]:
                 raise RuntimeError("python engine: the recorded path does not re-execute")
             traces[prop.name] = build_trace(spec, comp, path, prop.name, "python", canon)
-    return Result(spec, "python", verdicts_of(spec, set(traces), complete), traces, generated,
-                  len(seen), len(levels), seconds, complete, limit, canon is not None,
-                  queue=len(frontier))
+    result = Result(spec, "python", verdicts_of(spec, set(traces), complete), traces,
+                    generated, len(seen), len(levels), seconds, complete, limit,
+                    canon is not None, queue=len(frontier))
+    if interrupted:
+        raise Interrupted(result)
+    return result
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux /proc; 0 where there is none)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def fingerprint(spec: Spec) -> Callable[[tuple], int]:

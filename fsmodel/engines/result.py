@@ -1,6 +1,7 @@
 """What an explicit-state engine answers, whichever engine it is."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from ..lang.spec import Spec
@@ -25,6 +26,19 @@ class Result:
     peak_bytes: int = 0                 # the engine's own peak allocation (native)
     state_bytes: int = 0                # bytes of one packed state (native)
     queue: int = 0                      # states generated but not expanded when it stopped
+
+
+def default_memory() -> int:
+    """The default memory budget of a search: 80% of this machine's memory."""
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.8)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM during a search; carries what was explored until then."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__("interrupted")
+        self.result = result
 
 
 def verdicts_of(spec: Spec, found: set[str], complete: bool) -> dict[str, str]:

@@ -73,6 +73,11 @@ class Kernel:
         self.bg_fates, self.sync_fates = self.pol.bg_fates, self.pol.sync_fates
         spec.meta["lanes"] = dict(LANES)
         spec.meta["actor_lanes"] = {"kernel": PAGE_CACHE, "disk": DISK}
+        spec.meta["kernel_lanes"] = [PAGE_CACHE, ERRSEQ_LANE, DISK]
+        if self.pol.record == ERRSEQ:    # how a renderer shows these values (errseq.py)
+            layout = {"seen": errseq.SEEN, "counter": errseq.CTR_INC}
+            spec.meta["decode"] = {a: layout for a in ("wb_err", "f_wb_err", "s_wb_err",
+                                                       "f_sb_err")}
 
     def file_record(self, f: int) -> list[Var]:
         """Every kernel variable of file f, its pages and descriptions included (one record of

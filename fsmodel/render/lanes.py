@@ -11,14 +11,10 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from ..kernel.errseq import CTR_INC, SEEN
-from ..kernel.model import DISK, ERRSEQ_LANE, PAGE_CACHE
 from ..trace import Trace
 
-KERNEL_LANES = (PAGE_CACHE, ERRSEQ_LANE, DISK)
-ERRSEQ_ARRAYS = ("wb_err", "f_wb_err", "s_wb_err", "f_sb_err")
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
@@ -56,6 +52,7 @@ def layout(trace: Trace) -> Lanes:
     owner = _owner(trace)
     short = _short_names(trace)
     meta = trace.meta
+    shown = values(trace)
     rows, order = [], []
     for i, (prev, step) in enumerate(zip(trace.steps, trace.steps[1:]), 1):
         lane = meta.get("actor_lanes", {}).get(step.actor, step.actor or "environment")
@@ -65,8 +62,8 @@ def layout(trace: Trace) -> Lanes:
             if old != new:
                 where = owner(name) or lane
                 changes.setdefault(where, []).append(
-                    f"{short(name)}: {_value(name, old)} → {_value(name, new)}")
-        arrows = [_arrow(c, lane) for c in step.calls]
+                    f"{short(name)}: {shown(name, old)} → {shown(name, new)}")
+        arrows = [_arrow(c, lane, shown) for c in step.calls]
         rows.append(Row(i, lane, step.action, step.doc, changes, arrows))
         order += [lane] + list(changes) + [x for a in arrows for x in (a.source, a.target)]
     if rows:
@@ -76,11 +73,12 @@ def layout(trace: Trace) -> Lanes:
     for name, v in init.state.items():
         if v not in (0, False, "-", "absent", "none", "idle", "running"):
             initial.setdefault(owner(name) or "environment", []).append(
-                f"{short(name)} = {_value(name, v)}")
-    processes = [x for x in dict.fromkeys(order + list(initial)) if x not in KERNEL_LANES]
+                f"{short(name)} = {shown(name, v)}")
+    kernel = list(meta.get("kernel_lanes", []))   # the model's own lanes, drawn last
+    processes = [x for x in dict.fromkeys(order + list(initial)) if x not in kernel]
     where = f"{meta.get('os', '?')}" + (f" ({meta['fs']})" if meta.get("fs") else "")
     return Lanes(f"{trace.spec} on {where}: {trace.property} violated in {trace.length} steps",
-                 _bounds(meta), processes + list(KERNEL_LANES), initial, rows,
+                 _bounds(meta), processes + kernel, initial, rows,
                  f"{trace.property} violated: {trace.explanation or trace.property_doc}")
 
 
@@ -104,24 +102,32 @@ def _short_names(trace: Trace):
     return lambda name: name.split("[", 1)[0] if sizes[name.split("[", 1)[0]] == 1 else name
 
 
-def _value(name: str, v: Any) -> str:
-    """A value as the diagram shows it: errseq_t values decoded (lib/errseq.c's layout)."""
-    if isinstance(v, bool):
-        return "T" if v else "F"
-    if name.split("[", 1)[0] in ERRSEQ_ARRAYS and isinstance(v, int) and v:
-        parts = ["EIO" if v % 2 else "no error", "seen" if v // SEEN % 2 else "unseen",
-                 f"ctr {v // CTR_INC}"]
-        return f"{v} ({', '.join(parts)})"
-    return str(v)
+def values(trace: Trace) -> Callable[[str, Any], str]:
+    """``(name, value) -> text``, as the model says to show them: booleans T/F, and an
+    errseq_t value decoded where the model declares one (``decode`` in the trace's meta:
+    the SEEN flag and the counter's unit, lib/errseq.c's layout)."""
+    decode = trace.meta.get("decode", {})
+
+    def shown(name: str, v: Any) -> str:
+        if isinstance(v, bool):
+            return "T" if v else "F"
+        layout = decode.get(name.split("[", 1)[0])
+        if layout and isinstance(v, int) and v:
+            seen, ctr = layout["seen"], layout["counter"]
+            parts = ["EIO" if v % seen else "no error",
+                     "seen" if v // seen % 2 else "unseen", f"ctr {v // ctr}"]
+            return f"{v} ({', '.join(parts)})"
+        return str(v)
+    return shown
 
 
-def _arrow(call: dict[str, Any], actor_lane: str) -> Arrow:
+def _arrow(call: dict[str, Any], actor_lane: str, show: Callable[[str, Any], str]) -> Arrow:
     args = call.get("args", {})
     shown = ", ".join(f"{k} {v}" for k, v in args.items() if k != "cursor")
     text = f"{call['call']}({shown})"
     result = call.get("result")
     if call["call"] == "open":
-        text += f" → desc {result}, cursor {_value('f_wb_err', args.get('cursor', 0))}"
+        text += f" → desc {result}, cursor {show('f_wb_err', args.get('cursor', 0))}"
     elif call["call"] == "read":
         text += f" → version {result}"
     elif result is not None:

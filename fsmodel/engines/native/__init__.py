@@ -17,23 +17,16 @@ from ...lang.spec import Spec
 from ...trace import build_trace
 from .. import pybfs
 from ..pycompile import compile_spec
-from ..result import Result, verdicts_of
+from ..result import Interrupted, Result, verdicts_of
 from . import cgen
 from .compiler import CompileError, Library, NoCompiler, build, ffi
 
-LIMITS = {1: "--max-states", 2: "--max-seconds", 3: "a signal", 4: "--max-memory"}
+LIMITS = {1: "--max-states", 2: "--max-seconds", 3: "a signal", 4: "--max-memory",
+          6: "memory: an allocation failed"}
 
 
 class SpecError(ValueError):
     """The spec wrote a value outside a variable's domain, or indexed out of range."""
-
-
-class Interrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM during a search; carries the partial result."""
-
-    def __init__(self, result: Result) -> None:
-        super().__init__("interrupted")
-        self.result = result
 
 
 def load(spec: Spec, symmetry: bool = True) -> Library:
@@ -52,7 +45,7 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
         library = load(spec, symmetry)
     except NoCompiler as e:
         print(f"fsmodel: {e}: using the Python engine", file=sys.stderr)
-        return pybfs.check(spec, max_states, max_seconds, progress, symmetry)
+        return pybfs.check(spec, max_states, max_seconds, progress, symmetry, max_bytes)
     compile_seconds = time.monotonic() - start
     lib = library.lib
     opts = ffi.new("fsm_opts *", {"max_states": max_states, "max_seconds": max_seconds,
@@ -72,11 +65,11 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
 
 def _result(spec: Spec, lib, handle, r, symmetry: bool, max_states: int, max_seconds: float,
             max_bytes: int) -> Result:
-    if r.error:
+    if r.error in (1, 2):    # 3: out of memory, reported as the limit that stopped it
         raise SpecError(_spec_error(spec, r))
-    if r.limit == 6 or handle == ffi.NULL:
-        raise MemoryError("the native engine ran out of memory")
-    value = {1: max_states, 2: f"{max_seconds:g}", 3: "", 4: max_bytes}.get(r.limit)
+    if handle == ffi.NULL:
+        raise MemoryError("the native engine could not start: out of memory")
+    value = {1: max_states, 2: f"{max_seconds:g}", 3: "", 4: _size(max_bytes)}.get(r.limit, "")
     limit = f"{LIMITS[r.limit]} {value}".strip() if r.limit else ""
     found = {p.name: i for i, p in enumerate(spec.properties) if r.found_depth[i] >= 0}
     traces = {}
@@ -114,15 +107,17 @@ def _representatives(spec: Spec, lib, actions: list[int], symmetry: bool
     return out
 
 
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f}G" if n >= 2**30 else f"{n >> 20}M"
+
+
 def _spec_error(spec: Spec, r) -> str:
     act = spec.actions[r.err_action].label if 0 <= r.err_action < len(spec.actions) else "?"
     if r.error == 1:
         info = spec.vars[r.err_slot]
         return (f"spec {spec.name}: action {act} sets {info.var.name} to {r.err_value}, "
                 f"outside its domain [{info.domain.lo}, {info.domain.hi}]")
-    if r.error == 2:
-        return f"spec {spec.name}: action {act} indexes an array at {r.err_value}, out of range"
-    return f"spec {spec.name}: the native engine ran out of memory"
+    return f"spec {spec.name}: action {act} indexes an array at {r.err_value}, out of range"
 
 
 __all__ = ["check", "load", "SpecError", "Interrupted", "CompileError", "NoCompiler"]
