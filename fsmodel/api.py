@@ -36,7 +36,7 @@ class Check:
     verdicts: dict[str, str]          # property -> holds | violated | unknown
     details: dict[str, str]           # what backs each verdict
     traces: dict[str, Trace]          # the shortest counterexample of each violated property
-    states: int                       # successors generated
+    generated: int                    # successors generated (before the visited check)
     distinct: int                     # distinct states (after reductions)
     depth: int
     seconds: float
@@ -58,7 +58,7 @@ def _options(fs: str, disable: Iterable[str], fpw: bool, bounds: dict[str, int] 
 def _typed(cell: dict[str, Any]) -> Check:
     return Check(cell["spec"], cell["os"], cell["fs"], cell["bounds"], cell["engine"],
                  cell["verdicts"], cell["details"],
-                 {n: from_itf(t["itf"]) for n, t in cell["traces"].items()}, cell["states"],
+                 {n: from_itf(t["itf"]) for n, t in cell["traces"].items()}, cell["generated"],
                  cell["distinct"], cell["depth"], cell["seconds"], cell["complete"],
                  cell["limit"])
 

@@ -95,7 +95,7 @@ def run(engine: str, spec_id: str, os_id: str, opts: dict[str, Any]) -> Figures:
 
 def table(spec_id: str, os_id: str, figures: list[Figures]) -> str:
     spin = next((f for f in figures if f.engine == "spin" and f.verdict != "error"), None)
-    lines = ["| engine | verdict | distinct states | search s | states/s | bytes/state | "
+    lines = ["| engine | verdict | distinct states | search s | distinct/s | bytes/state | "
              "to verdict s | / SPIN |", "|---|---|---|---|---|---|---|---|"]
     for f in figures:
         ratio = f"{f.to_verdict / spin.to_verdict:.2f}" if spin and f.verdict != "error" else "-"

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__, bench, registry
-from .config import BOUNDS, ENVIRONMENT, BadConfig, make_config
+from .config import BOUNDS, ENVIRONMENT, BadConfig, default_bounds, make_config
 from .engines import native, smt
-from .engines.result import Interrupted, default_memory
+from .engines.result import Interrupted, Progress, default_memory, printer
 from .engines.pybfs import FINGERPRINT
 from .kernel.policy import FILESYSTEMS, POLICIES, UnknownChoice, lookup_policy
 from .render.files import FORMATS, NoGraphviz, diagram, output, write_diagrams
@@ -28,7 +28,7 @@ from .render.report import html
 from .outputs import BadOutput, check_dir, check_file, replacing_all, write_file
 from .sweep import Attempt, sweep
 from .run import (DEFAULTS, LEGEND, EngineDisagreement, build_spec, cell_text, run_cell,
-                  run_matrix, summary, validate_patch, verdict_of)
+                  Job, Watch, run_matrix, summary, validate_patch, verdict_of)
 from .trace import from_itf
 from .validate import parse_expect
 
@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Interrupted as e:
         r = e.result
-        print(f"fsmodel: interrupted after {r.distinct:,} distinct states ({r.states:,} "
+        print(f"fsmodel: interrupted after {r.distinct:,} distinct states ({r.generated:,} "
               f"generated), depth {r.depth}, {r.seconds:.1f} s: no verdict", file=sys.stderr)
         return 143 if _TERMINATED else 130
     except KeyboardInterrupt:
@@ -272,7 +272,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return cmd_sweep(args)
     trace_out = check_file(args.trace_out) if args.trace_out else None   # before the run
     render_dir = check_dir(args.render) if args.render else None
-    cell = run_cell(args.spec, args.os, _options(args), args.property, progress=not args.json)
+    cell = run_cell(args.spec, args.os, _options(args), args.property, progress=None if args.json else printer())
     verdict = verdict_of(cell)
     first = next(iter(cell["traces"]), None)   # a violated property with a trace
     if trace_out and first:
@@ -285,7 +285,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         out = {"spec": cell["spec"], "os": cell["os"], "fs": cell["fs"], "engine": cell["engine"],
                "verdict": verdict, "property": first, "properties": cell["verdicts"],
-               "details": cell["details"], "states": cell["states"],
+               "details": cell["details"], "generated": cell["generated"],
                "distinct": cell["distinct"], "depth": cell["depth"],
                "seconds": cell["seconds"], "bounds": cell["bounds"],
                "trace": cell["traces"][first]["itf"] if first else None}
@@ -303,7 +303,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if cell["engine"] != "smt":
         reduced = (", reduced by symmetry (pages, files, backends, description slots)"
                    if cell["symmetry"] else "")
-        print(f"  explored {cell['distinct']} distinct states ({cell['states']} generated), "
+        print(f"  explored {cell['distinct']} distinct states ({cell['generated']} generated), "
               f"depth {cell['depth']}, {cell['seconds']} s{reduced}; {FINGERPRINT}")
     if "smt" in cell or cell["engine"] == "smt":
         s = cell.get("smt", cell)
@@ -404,7 +404,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     opts["max_bytes"] //= 1 if args.max_memory else args.jobs
     with replacing_all([args.out, args.render, args.report]) as (out, render, report):
         cells, elapsed = run_matrix(specs, policies, opts, args.jobs,
-                                    _Progress(len(specs) * len(policies), args.jobs))
+                                    _Progress(len(specs) * len(policies)))
         table = _table(specs, policies, cells, lambda c: c)
         if opts["engine"] == "both":
             table = ("explicit engine:\n" + table + "\nsmt engine (agrees with the explicit "
@@ -432,26 +432,39 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     return EXIT_UNKNOWN if unknown else EXIT_HOLDS
 
 
-class _Progress:
-    """matrix on stderr: each cell as it finishes, with the count done, those running and an
-    estimate of the time left (the mean time of a finished cell, per job)."""
+class _Progress(Watch):
+    """matrix on stderr: each cell as it finishes, and every 10 s without one a line of the
+    cells running; with the count done, each running cell's distinct states and their rate,
+    and an estimate of the time left (the mean wall time per finished cell)."""
 
-    def __init__(self, total: int, jobs: int) -> None:
-        self.total, self.jobs, self.done = total, jobs, 0
-        self.start = time.monotonic()
+    QUIET = 10.0
 
-    def __call__(self, job: tuple[str, str], c: dict[str, Any]) -> None:
-        self.done += 1
-        elapsed = time.monotonic() - self.start
-        left = elapsed / self.done * (self.total - self.done)
-        running = min(self.jobs, self.total - self.done)
+    def __init__(self, total: int) -> None:
+        self.total, self.done_ = total, 0
+        self.start = self.last = time.monotonic()
+
+    def done(self, job: Job, c: dict[str, Any], running: dict[Job, Progress | None]) -> None:
+        self.done_ += 1
         smt_part = f"; smt {cell_text(c['smt'])} ({c['smt']['seconds']} s)" if "smt" in c \
             else ""
-        rate = f", {c['distinct'] / c['seconds']:,.0f}/s" if c["seconds"] else ""
-        print(f"fsmodel: [{self.done}/{self.total}, {running} running, about "
-              f"{_duration(left)} left] {job[0]} on {job[1]}: {cell_text(c)} "
-              f"({c['distinct']:,} states in {c['seconds']} s{rate}){smt_part}",
-              file=sys.stderr, flush=True)
+        rate = f", {c['distinct'] / c['seconds']:,.0f} distinct/s" if c["seconds"] else ""
+        self._say(f"{job[0]} on {job[1]}: {cell_text(c)} ({c['distinct']:,} distinct states "
+                  f"in {c['seconds']} s{rate}){smt_part}", running)
+
+    def tick(self, running: dict[Job, Progress | None]) -> None:
+        if running and time.monotonic() - self.last >= self.QUIET:
+            self._say("still running", running)
+
+    def _say(self, what: str, running: dict[Job, Progress | None]) -> None:
+        self.last = now = time.monotonic()
+        left = ("about " + _duration((now - self.start) / self.done_ * (self.total - self.done_))
+                + " left") if self.done_ else "no estimate yet"
+        each = "".join(f"; {s} on {p}" + (f" {r.distinct:,} distinct in {r.seconds:.0f} s, "
+                                          f"{r.distinct / r.seconds:,.0f}/s"
+                                          if r and r.seconds else "")
+                       for (s, p), r in running.items())
+        print(f"fsmodel: [{self.done_}/{self.total} done, {left}] {what}"
+              + (f" [running{each[1:]}]" if running else ""), file=sys.stderr, flush=True)
 
 
 def _duration(seconds: float) -> str:
@@ -520,12 +533,15 @@ def _write_json(path: Path, doc: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    print("specs:")
+    print("specs (and the bounds each checks by default):")
     for sid, s in registry.shipped().items():
         print(f"  {sid:<16} {s.summary}")
+        print(f"  {'':<16} " + " ".join(f"{k}={v}" for k, v in default_bounds(s.bounds).items()))
     print("patches (specs/patches/; fsmodel validate ID):")
     for sid, s in registry.patches().items():
-        print(f"  {sid:<30} over {s.baseline}: {s.summary.removeprefix('patch: ')}")
+        own = " ".join(f"{k}={v}" for k, v in getattr(s, "bounds", {}).items())
+        print(f"  {sid:<30} over {s.baseline}: {s.summary.removeprefix('patch: ')}"
+              + (f" ({own})" if own else ""))
     print("policies (--os):")
     for p in POLICIES.values():
         alias = f" (also {', '.join(p.aliases)})" if p.aliases else ""
@@ -542,7 +558,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("  fsync-honesty         (os-contract) fsync returning 0 means earlier writes on disk")
     print("bounds:")
     for name, (d, lo, hi, meaning) in BOUNDS.items():
-        print(f"  --{name:<14} {meaning} (default {d}, {lo} to {hi})")
+        print(f"  --{name:<14} {meaning} (default {d} unless the spec says, {lo} to {hi})")
     return EXIT_HOLDS
 
 

@@ -99,6 +99,11 @@ def check_options(owner: str, options: dict) -> None:
                         f"tuple of {', '.join(ENVIRONMENT)}")
 
 
+def default_bounds(own: dict[str, int] | None = None) -> dict[str, int]:
+    """Every bound at its default, under a spec's ``own`` defaults."""
+    return {k: v[0] for k, v in BOUNDS.items()} | (own or {})
+
+
 def make_config(os: str, fs: str = "ext4", disable: list[str] | None = None,
                 fpw: bool = True, bounds: dict[str, int] | None = None,
                 defaults: dict[str, int] | None = None, reduce: bool = True) -> Config:
@@ -112,5 +117,5 @@ def make_config(os: str, fs: str = "ext4", disable: list[str] | None = None,
                             f"(choose from {', '.join(ENVIRONMENT)})")
     check_bounds(defaults or {}, "the spec's bound")
     check_bounds(bounds or {}, "bound")
-    merged = {k: v[0] for k, v in BOUNDS.items()} | (defaults or {}) | (bounds or {})
+    merged = default_bounds(defaults) | (bounds or {})
     return Config(policy, filesystem, merged, frozenset(ENVIRONMENT) - set(disable), fpw, reduce)

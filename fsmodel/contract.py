@@ -134,6 +134,9 @@ def _build(me: ContractSpec, cfg: Config) -> Spec:
                    "file is on disk (docs/model.md §7)", ~lied, explain)
     spec.meta["lanes"].update(writer_fd="writer", writer_dup_fd="writer", written="writer",
                               fsync_lied="writer", returned="writer", other_fd="other")
+    spec.meta["lane_docs"]["writer"] = ("a process that writes pages through its descriptors "
+                                        "(and a dup), fsyncs and closes them, and remembers "
+                                        "what fsync returned")
     for f in range(F):
         for p in range(P):
             spec.derive(f"not_on_disk[{f}][{p}]", k.disk[f][p] < written[f][p])

@@ -33,6 +33,19 @@ LANES = {"backend_fd": "backend{0}", "sending": "backend{0}", "backend_seq": "ba
          "redo": "checkpointer", "ckpt": "checkpointer", "checkpoints": "checkpointer",
          "ckpt_seq": "checkpointer", "other_fd": "other", "recovery": "startup",
          "lost": "startup"}
+LANE_DOCS = {
+    "transactions": "each changes a page and commits (WAL flushed, the shared "
+                    "buffer dirty); which backend runs it does not matter",
+    "backend{0}": "a backend process writing dirty buffers out through its own descriptors "
+                  "and asking the checkpointer to fsync them (backends are interchangeable: "
+                  "symmetry)",
+    "checkpointer": "absorbs fsync requests, writes buffers at a checkpoint, "
+                    "fsyncs every requested file, then writes the checkpoint record",
+    "postmaster": "a PANIC or a crash of PostgreSQL, restarting it (the kernel "
+                  "and its page cache survive)",
+    "startup": "crash recovery, replaying WAL from the last checkpoint's "
+               "redo pointer",
+}
 
 
 @dataclass(frozen=True)
@@ -165,6 +178,7 @@ class PgModel:
         k.declare_environment(spec)
         self._properties()
         spec.meta["lanes"].update(LANES)
+        spec.meta["lane_docs"].update(LANE_DOCS)
         self.declare_symmetry()
         k.declare_pools(spec, [self.descriptor_holders(f) for f in range(F)])
         spec.meta.update(protocol=proto.id, sources=list(proto.sources))
@@ -282,7 +296,7 @@ class PgModel:
         spec, k, proto = self.spec, self.k, self.proto
         F, P = range(self.F), range(self.P)
 
-        @spec.action("commit", actor="backend", f=F, p=P)
+        @spec.action("commit", actor="transactions", f=F, p=P)
         def _(u: Update, f: int, p: int) -> None:
             """A transaction changes page p and commits: WAL flushed, buffer dirty (xlog.c)."""
             u.require(self.alive(), self.writes < self.cfg.limit("writes"), ~self.flushing(f, p))

@@ -6,14 +6,16 @@ process boundaries and are written as JSON).
 """
 from __future__ import annotations
 
-import sys
+import multiprocessing
+import queue
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Any, Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any
 
 from . import registry
 from .config import BadConfig, make_config
 from .engines import native, pybfs, smt
+from .engines.result import Progress, Reporter
 from .kernel.policy import POLICIES, lookup_policy
 from .render.text import render
 from .validate import compare, known_fates
@@ -51,8 +53,9 @@ class EngineDisagreement(Exception):
 
 
 def run_cell(spec_id: str | Any, os_id: str, opts: dict[str, Any], prop: str | None = None,
-             progress: bool = True) -> dict[str, Any]:
-    """Check one spec under one policy; a plain dict (it crosses process boundaries)."""
+             progress: Reporter | None = None) -> dict[str, Any]:
+    """Check one spec under one policy; a plain dict (it crosses process boundaries).
+    ``progress`` is told how far the explicit search is, about once a second."""
     cfg, spec = build_spec(spec_id, os_id, opts)
     if prop is not None:
         names = [p.name for p in spec.properties]
@@ -78,14 +81,13 @@ def run_cell(spec_id: str | Any, os_id: str, opts: dict[str, Any], prop: str | N
     return out
 
 
-def _explicit_cell(spec: Any, opts: dict[str, Any], progress: bool, python: bool,
+def _explicit_cell(spec: Any, opts: dict[str, Any], progress: Reporter | None, python: bool,
                    bounds: str) -> dict[str, Any]:
-    out = sys.stderr if progress else None
     if python:
-        res = pybfs.check(spec, opts["max_states"], opts["max_seconds"], out,
+        res = pybfs.check(spec, opts["max_states"], opts["max_seconds"], progress,
                           opts.get("symmetry", True), opts.get("max_bytes", 0))
     else:
-        res = native.check(spec, opts["max_states"], opts["max_seconds"], out,
+        res = native.check(spec, opts["max_states"], opts["max_seconds"], progress,
                            opts.get("symmetry", True), opts.get("threads", 0),
                            opts.get("max_bytes", 0))
     details = {}
@@ -93,7 +95,7 @@ def _explicit_cell(spec: Any, opts: dict[str, Any], progress: bool, python: bool
         details[name] = {"holds": f"no violation in any reachable state with {bounds}",
                          "unknown": f"stopped by {res.limit}"}.get(v, "")
     return {"verdicts": res.verdicts, "details": details, "traces": _traces(res.traces),
-            "states": res.states, "distinct": res.distinct, "depth": res.depth,
+            "generated": res.generated, "distinct": res.distinct, "depth": res.depth,
             "seconds": round(res.seconds, 3), "complete": res.complete, "limit": res.limit,
             "symmetry": res.symmetry, "explicit_engine": res.engine, "threads": res.threads,
             "compile_seconds": res.compile_seconds}
@@ -109,7 +111,7 @@ def _smt_cell(spec: Any, opts: dict[str, Any]) -> dict[str, Any]:
             continue
         verdicts[name], details[name], proofs[name] = _prove(spec, name, v, opts)
     return {"verdicts": verdicts, "details": details, "traces": _traces(res.traces),
-            "states": 0, "distinct": 0, "depth": res.depth, "seconds": round(res.seconds, 3),
+            "generated": 0, "distinct": 0, "depth": res.depth, "seconds": round(res.seconds, 3),
             "complete": False, "limit": res.limit, "symmetry": False, "bits": res.bits,
             "solver_seconds_per_depth": res.per_depth, "proofs": proofs}
 
@@ -192,27 +194,79 @@ violation beyond the BMC depth reached. ?: inconclusive (smt: ?K, no violation u
 """
 
 
+Job = tuple[str, str]                          # (spec, policy): one cell of a matrix
+_LIVE: Any = None                              # in a worker: the queue it reports to
+
+
+class Watch:
+    """What a matrix tells its caller while it runs (the command line prints it): each cell
+    as it finishes, and about once a second the cells running with how far each is
+    (``None`` until its first report)."""
+
+    def done(self, job: Job, cell: dict[str, Any], running: dict[Job, Progress | None]) -> None:
+        """A cell has finished."""
+
+    def tick(self, running: dict[Job, Progress | None]) -> None:
+        """A second has passed."""
+
+
 def run_matrix(specs: list[str], policies: list[str], opts: dict[str, Any], jobs: int,
-               done: Callable[[tuple[str, str], dict[str, Any]], None] = lambda j, c: None
-               ) -> tuple[dict[tuple[str, str], dict[str, Any]], float]:
-    """Every cell, ``jobs`` at a time (``done`` told of each as it finishes), and the time."""
-    cells: dict[tuple[str, str], dict[str, Any]] = {}
+               watch: Watch = Watch()) -> tuple[dict[Job, dict[str, Any]], float]:
+    """Every cell, ``jobs`` at a time, and the time."""
     start = time.monotonic()
-    order = [(s, p) for s in specs for p in policies]
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    tasks = {(s, p): (s, p, cell_opts(opts, p)) for s in specs for p in policies}
+    return _run_all(tasks, jobs, watch), time.monotonic() - start
+
+
+def _run_all(tasks: dict[Any, tuple[Any, str, dict[str, Any]]], jobs: int,
+             watch: Watch = Watch()) -> dict[Any, dict[str, Any]]:
+    """Run each task's cell in a pool of ``jobs`` processes; the cells in the tasks' order.
+    On an interrupt or a cell's error no worker is left running."""
+    live = multiprocessing.get_context().Queue()
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker, initargs=(live,))
+    cells: dict[Any, dict[str, Any]] = {}
+    running: dict[Any, Progress | None] = {}
     try:
-        futures = {pool.submit(run_cell, job[0], job[1], cell_opts(opts, job[1]), None,
-                               False): job for job in order}
-        for f in as_completed(futures):      # as they finish, not in grid order
-            cells[futures[f]] = f.result()
-            done(futures[f], cells[futures[f]])
-    except BaseException:        # an interrupt, or a cell's error: no worker runs on
+        futures = {pool.submit(_task, key, *task): key for key, task in tasks.items()}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            _drain(live, running, cells)
+            for f in finished:           # as they finish, not in grid order
+                key = futures[f]
+                cells[key] = f.result()
+                running.pop(key, None)
+                watch.done(key, cells[key], running)
+            watch.tick(running)
+    except BaseException:
         for proc in list(getattr(pool, "_processes", {}).values()):
             proc.kill()          # the executor has no public handle on its workers
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return {job: cells[job] for job in order}, time.monotonic() - start
+    return {key: cells[key] for key in tasks}
+
+
+def _worker(live: Any) -> None:
+    global _LIVE
+    _LIVE = live
+
+
+def _task(key: Any, spec: Any, os_id: str, opts: dict[str, Any]) -> dict[str, Any]:
+    """One cell in a worker, telling the parent it started and how far it is."""
+    _LIVE.put((key, None))
+    return run_cell(spec, os_id, opts, None, lambda p: _LIVE.put((key, p)))
+
+
+def _drain(live: Any, running: dict[Any, Progress | None], cells: dict[Any, Any]) -> None:
+    """The workers' reports so far, into ``running`` (a finished cell's late ones dropped)."""
+    while True:
+        try:
+            key, p = live.get_nowait()
+        except queue.Empty:
+            return
+        if key not in cells:
+            running[key] = p
 
 
 def validate_patch(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
@@ -221,10 +275,8 @@ def validate_patch(patch: Any, base: Any, policies: list[str], opts: dict[str, A
     its bounds, under the user's)."""
     same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
     per = {p: scenario(patch, p, cell_opts(same, p)) for p in policies}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {(who.id, p): pool.submit(run_cell, who, p, o, None, False)
-                   for p, o in per.items() for who in (base, patch)}
-        cells = {k: f.result() for k, f in futures.items()}
+    cells = _run_all({(who.id, p): (who, p, o) for p, o in per.items() for who in (base, patch)},
+                     jobs)
     rows = []
     for p, o in per.items():
         b, c = cells[(base.id, p)], cells[(patch.id, p)]

@@ -6,6 +6,8 @@ import sys
 import pytest
 
 from fsmodel.run import EngineDisagreement, compare_engines as _compare
+from fsmodel import registry
+from fsmodel.config import default_bounds
 from fsmodel.kernel.policy import POLICIES
 
 
@@ -34,7 +36,8 @@ def test_check_json_and_itf(tmp_path):
     doc = json.loads(p.stdout)
     assert doc["verdict"] == "violated" and doc["engine"] == "explicit"
     assert doc["property"] == "checkpoint-soundness"
-    assert {"spec", "os", "fs", "states", "depth", "seconds", "trace"} <= set(doc)
+    assert {"spec", "os", "fs", "generated", "distinct", "depth", "seconds", "trace"} <= set(doc)
+    assert "states" not in doc and doc["generated"] >= doc["distinct"] > 0   # one name each
     itf = json.loads(out.read_text())
     assert itf["#meta"]["os"] == "linux-4.13" and itf["#meta"]["engine"] == "explicit"
     assert itf["#meta"]["bounds"]["writes"] == 2
@@ -63,6 +66,17 @@ def test_list_names_every_policy():
     assert p.returncode == 0
     for pid in POLICIES:
         assert pid in p.stdout
+
+
+def test_list_shows_each_specs_own_default_bounds():
+    lines = fsmodel("list").stdout.splitlines()
+    for sid, entry in registry.shipped().items():
+        at = next(i for i, line in enumerate(lines) if line.split()[:1] == [sid])
+        shown = dict(kv.split("=") for kv in lines[at + 1].split())
+        expected = {k: str(v) for k, v in default_bounds(entry.bounds).items()}
+        assert shown == expected, sid
+    fdpass = next(i for i, line in enumerate(lines) if line.split()[:1] == ["pg-fdpass"])
+    assert "pages=2" in lines[fdpass + 1] and "queue=2" in lines[fdpass + 1]
 
 
 @pytest.mark.parametrize("args,says", [
@@ -116,7 +130,8 @@ def test_spec_file_outside_the_package(tmp_path):
 def test_closed_output_pipe_is_quiet():
     p = subprocess.run(f"{sys.executable} -m fsmodel list | head -1", shell=True,
                        capture_output=True, text=True)
-    assert p.stdout == "specs:\n" and "Traceback" not in p.stderr
+    assert p.stdout == "specs (and the bounds each checks by default):\n"
+    assert "Traceback" not in p.stderr
 
 
 def test_matrix_writes_traces_by_default(tmp_path):

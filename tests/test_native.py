@@ -15,7 +15,7 @@ SMALL = {"writes": 1, "checkpoints": 1, "pages": 1, "queue": 1}
 
 def answers(res):
     """Everything a user sees of a run, but its time."""
-    return (res.verdicts, res.distinct, res.states, res.depth, res.complete,
+    return (res.verdicts, res.distinct, res.generated, res.depth, res.complete,
             {p: [(s.action, s.state) for s in t.steps] for p, t in res.traces.items()})
 
 

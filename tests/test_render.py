@@ -74,6 +74,23 @@ def test_lanes_put_state_where_it_belongs_and_mark_the_violation():
     assert failed == ["write-back(file 0, page 0, version 1) → EIO"]
 
 
+def test_every_lane_drawn_is_explained_in_a_legend():
+    # T4 has a third party; the legend names each lane drawn, in order, with the model's doc
+    t = KNOWN["T4"].trace()
+    d = layout(t)
+    assert [item.split(":")[0] for item in d.legend] == d.lanes
+    assert d.lanes.index("other") < d.lanes.index("page cache")   # processes, then kernel
+    assert any(x.startswith("other: a third-party process") for x in d.legend)
+    assert "backend0: a backend process" in "\n".join(d.legend)
+    source = dot.render(d).source
+    assert "third-party process" in source and "lanes" in source
+    assert "lanes" in mermaid.render(d)
+    from fsmodel.render.text import render as text
+    out = text(t)
+    assert "  6  [other] other_open" in out and "  7  [disk] fault" in out   # lanes, as drawn
+    assert "    other: a third-party process" in out and "lanes (as in the diagram)" in out
+
+
 def test_explanations_follow_the_state():
     r2 = KNOWN["R2"].trace()
     # the end-of-recovery checkpoint completed without writing the page (BLK_DONE), then
@@ -166,6 +183,11 @@ def test_report_links_every_violated_cell_to_its_diagrams(tmp_path):
     assert sorted(page.hrefs) == ["#os-contract.linux-4.16", "#pg-panic.linux-4.16"]
     assert all(h[1:] in page.ids for h in page.hrefs)
     assert page.svgs == 3   # pg-panic: two properties, os-contract: one
+    html = (tmp_path / "r" / "index.html").read_text()
+    # each diagram scaled to the window, with a CSS-only toggle to full size, and its lanes
+    assert ".diagram svg { max-width: 100%" in html
+    assert html.count("class='zoom'") == 3 and html.count("<ul class='lanes'>") == 3
+    assert "<li>page cache: the kernel" in html
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -11,21 +11,20 @@ invent a trace, and every trace is re-executed from the initial state before it 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from array import array
-from typing import Callable, TextIO
+from typing import Callable
 
 from ..lang.spec import Spec
 from ..trace import build_trace, representatives
 from .pycompile import compile_spec
-from .result import Interrupted, Result, verdicts_of
+from .result import Interrupted, Progress, Reporter, Result, verdicts_of
 
 FINGERPRINT = "64-bit state fingerprints; collision probability about n^2/2^65"
 
 
 def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
-          progress: TextIO | None = sys.stderr, symmetry: bool = True,
+          progress: Reporter | None = None, symmetry: bool = True,
           max_bytes: int = 0) -> Result:
     """Explore every reachable state breadth-first; stop when every property is violated.
 
@@ -65,7 +64,7 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
                 now = time.monotonic()
                 if progress is not None and now - last_report >= 1.0:
                     last_report = now
-                    _report(progress, generated, len(seen), len(nxt), len(levels), now - start)
+                    progress(Progress(generated, len(seen), len(nxt), len(levels), now - start))
                 if max_states and len(seen) >= max_states:
                     limit = f"--max-states {max_states}"
                     break
@@ -88,7 +87,7 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
         levels.pop()
     seconds = time.monotonic() - start
     if progress is not None and seconds >= 1.0:
-        _report(progress, generated, len(seen), len(frontier), len(levels), seconds)
+        progress(Progress(generated, len(seen), len(frontier), len(levels), seconds))
     complete = not frontier and not limit
     traces = {}
     for pi, prop in enumerate(spec.properties):
@@ -149,9 +148,3 @@ def _path(levels: list[Level], depth: int, fp: int) -> list[tuple[int, int]]:
         fp = lv.parents[i]
     return out[::-1]
 
-
-def _report(out: TextIO, generated: int, distinct: int, queue: int, depth: int,
-            seconds: float) -> None:
-    rate = generated / seconds if seconds else 0.0
-    print(f"fsmodel: {generated} states, {distinct} distinct, queue {queue}, depth {depth}, "
-          f"{rate:,.0f} states/s", file=out, flush=True)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
+from typing import Callable, TextIO
 
 from ..lang.spec import Spec
 from ..trace import Trace
@@ -14,7 +16,7 @@ class Result:
     engine: str                         # native | python
     verdicts: dict[str, str]            # property -> holds | violated | unknown
     traces: dict[str, Trace]
-    states: int                         # successors generated
+    generated: int                      # successors generated (before the visited check)
     distinct: int
     depth: int
     seconds: float
@@ -26,6 +28,29 @@ class Result:
     peak_bytes: int = 0                 # the engine's own peak allocation (native)
     state_bytes: int = 0                # bytes of one packed state (native)
     queue: int = 0                      # states generated but not expanded when it stopped
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a running search is: what every engine reports about once a second."""
+    generated: int
+    distinct: int
+    queue: int                          # states reached but not yet expanded
+    depth: int
+    seconds: float
+
+    def line(self) -> str:
+        rate = self.distinct / self.seconds if self.seconds else 0.0
+        return (f"fsmodel: {self.distinct:,} distinct states ({self.generated:,} generated), "
+                f"queue {self.queue:,}, depth {self.depth}, {rate:,.0f} distinct/s")
+
+
+Reporter = Callable[[Progress], None]
+
+
+def printer(out: TextIO = sys.stderr) -> Reporter:
+    """A reporter that prints each progress line to ``out``."""
+    return lambda p: print(p.line(), file=out, flush=True)
 
 
 def default_memory() -> int:

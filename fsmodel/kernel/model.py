@@ -29,6 +29,18 @@ LANES = {"page": PAGE_CACHE, "cache": PAGE_CACHE, "inode": PAGE_CACHE,
          "s_wb_err": ERRSEQ_LANE, "f_sb_err": ERRSEQ_LANE,
          "disk": DISK, "fault": DISK, "faults_started": DISK, "fs_errors": ERRSEQ_LANE,
          "journal_pending": PAGE_CACHE}
+# What each lane is, for a diagram's legend ("{0}" stands for a number in the lane's name).
+LANE_DOCS = {
+    PAGE_CACHE: "the kernel: write-back and eviction; each cached page's state and content "
+                "version, each inode",
+    ERRSEQ_LANE: "the kernel's error state: each file's wb_err (errseq_t or AS_EIO flag), "
+                 "each open file description's reference count and f_wb_err cursor",
+    DISK: "the device: the version each page has on disk, faults starting and healing, "
+          "power loss",
+    "other": "a third-party process (a backup tool, a cron job) that opens a data file, "
+             "fsyncs it and closes it",
+    "environment": "the initial values of variables no process or kernel part owns",
+}
 RETURNS = ("0", "EIO", "ENODEV")
 
 ABSENT, CLEAN, DIRTY, INVALID = range(4)
@@ -74,6 +86,7 @@ class Kernel:
         spec.meta["lanes"] = dict(LANES)
         spec.meta["actor_lanes"] = {"kernel": PAGE_CACHE, "disk": DISK}
         spec.meta["kernel_lanes"] = [PAGE_CACHE, ERRSEQ_LANE, DISK]
+        spec.meta["lane_docs"] = dict(LANE_DOCS)
         if self.pol.record == ERRSEQ:    # how a renderer shows these values (errseq.py)
             layout = {"seen": errseq.SEEN, "counter": errseq.CTR_INC}
             spec.meta["decode"] = {a: layout for a in ("wb_err", "f_wb_err", "s_wb_err",

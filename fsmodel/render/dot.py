@@ -21,11 +21,13 @@ def _width(lines: list[str], minimum: float = 0) -> float:
     return max([minimum] + [len(x) * CHAR_W + 16 for x in lines])
 
 
-def _html(title: str | None, lines: list[str], color: str = INK) -> str:
-    """An HTML-like label: the title in bold, then one smaller line per entry."""
+def _html(title: str | None, lines: list[str], color: str = INK, left: bool = False) -> str:
+    """An HTML-like label: the title in bold, then one smaller line per entry (centred, or
+    flush left)."""
     out = [f'<B>{escape(title)}</B>'] if title else []
     out += [f'<FONT POINT-SIZE="10">{escape(x)}</FONT>' for x in lines]
-    return f'<<FONT COLOR="{color}">' + "<BR/>".join(out) + "</FONT>>"
+    br = '<BR ALIGN="LEFT"/>' if left else "<BR/>"
+    return f'<<FONT COLOR="{color}">' + br.join(out) + (br if left else "") + "</FONT>>"
 
 
 def _row_lines(row: Row) -> dict[str, list[str]]:
@@ -87,6 +89,10 @@ def render(d: Lanes) -> graphviz.Digraph:
     for lane in d.lanes:   # lifelines
         node(f"end_{lane}", cx[lane], bottom, shape="point", width="0.01", style="invis")
         g.edge(f"lane_{lane}", f"end_{lane}", style="dashed", color=GREY, arrowhead="none")
+    if d.legend:           # what each lane is, under the lifelines
+        text = [x for item in d.legend for x in wrap(item, int((right - 60) / CHAR_W) - 4)]
+        node("legend", 60 + _width(text) / 2, bottom - 20 - LINE_H * (len(text) + 1) / 2,
+             shape="plaintext", style="", label=_html("lanes", text, left=True))
     digest = hashlib.sha256(g.source.encode()).hexdigest()[:16]
     g.attr(comment=f"fsmodel lane diagram {digest}")
     return g

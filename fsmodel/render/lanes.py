@@ -45,6 +45,7 @@ class Lanes:
     initial: dict[str, list[str]]   # lane -> values at the start that are not zero or empty
     rows: list[Row] = field(default_factory=list)
     verdict: str = ""               # "checkpoint-soundness violated: <explanation>"
+    legend: list[str] = field(default_factory=list)   # "lane: what it is", lanes in order
 
 
 def layout(trace: Trace) -> Lanes:
@@ -55,7 +56,7 @@ def layout(trace: Trace) -> Lanes:
     shown = values(trace)
     rows, order = [], []
     for i, (prev, step) in enumerate(zip(trace.steps, trace.steps[1:]), 1):
-        lane = meta.get("actor_lanes", {}).get(step.actor, step.actor or "environment")
+        lane = lane_of(trace, step.actor)
         changes: dict[str, list[str]] = {}
         for name, new in step.state.items():
             old = prev.state[name]
@@ -77,9 +78,30 @@ def layout(trace: Trace) -> Lanes:
     kernel = list(meta.get("kernel_lanes", []))   # the model's own lanes, drawn last
     processes = [x for x in dict.fromkeys(order + list(initial)) if x not in kernel]
     where = f"{meta.get('os', '?')}" + (f" ({meta['fs']})" if meta.get("fs") else "")
+    lanes = processes + kernel
     return Lanes(f"{trace.spec} on {where}: {trace.property} violated in {trace.length} steps",
-                 _bounds(meta), processes + kernel, initial, rows,
-                 f"{trace.property} violated: {trace.explanation or trace.property_doc}")
+                 _bounds(meta), lanes, initial, rows,
+                 f"{trace.property} violated: {trace.explanation or trace.property_doc}",
+                 legend(trace, lanes))
+
+
+def lane_of(trace: Trace, actor: str) -> str:
+    """The lane an actor's actions are drawn in (the kernel's in the page cache's)."""
+    return trace.meta.get("actor_lanes", {}).get(actor, actor or "environment")
+
+
+def legend(trace: Trace, lanes: list[str]) -> list[str]:
+    """What each lane is, as the model declares it (``lane_docs``: a "{0}" in a lane's name
+    stands for its number), for the lanes drawn."""
+    docs = trace.meta.get("lane_docs", {})
+    out = []
+    for lane in lanes:
+        for pattern, doc in docs.items():
+            m = re.fullmatch(re.escape(pattern).replace(r"\{0\}", r"(\d+)"), lane)
+            if m:
+                out.append(f"{lane}: {doc.format(*m.groups())}")
+                break
+    return out
 
 
 def _owner(trace: Trace):

@@ -29,6 +29,8 @@ def render(d: Lanes) -> str:
         out += block
     first, last = _id(d.lanes[0]), _id(d.lanes[-1])
     out.append(f"    Note over {first},{last}: ✗ {_text(d.verdict)}")
+    if d.legend:
+        out.append(f"    Note over {first},{last}: lanes<br/>{_text('<br/>'.join(d.legend))}")
     return "\n".join(out) + "\n"
 
 

@@ -26,7 +26,12 @@ th { background: #f1f3f4; text-align: left; }
 .why { color: #a50e0e; font-weight: bold; }
 .steps td { font-size: 12px; } .steps td.calls { white-space: nowrap; }
 .err { color: #a50e0e; font-weight: bold; }
-.diagram { overflow-x: auto; border: 1px solid #dadce0; padding: 8px; margin: 8px 0; }
+.diagram { overflow-x: auto; border: 1px solid #dadce0; padding: 8px; margin: 4px 0 8px; }
+.diagram svg { max-width: 100%; height: auto; }   /* fits the window: every lane in view */
+.zoom { display: none; }
+.zoom + label { color: #1a73e8; cursor: pointer; font-size: 12px; }
+.zoom:checked + label + .diagram svg { max-width: none; }   /* full size, scrolled */
+.lanes { color: #5f6368; font-size: 12px; margin: 4px 0; padding-left: 18px; }
 .legend { color: #5f6368; font-size: 12px; white-space: pre-wrap; }
 """
 
@@ -47,8 +52,8 @@ def html(title: str, specs: list[str], policies: list[str], cells: dict[tuple[st
             c = cells[(s, p)]
             if c["traces"]:
                 out.append(f"<h2 id='{s}.{p}'>{escape(s)} on {escape(p)}</h2>")
-            for t in c["traces"].values():
-                out += _violation(from_itf(t["itf"]))
+            for name, t in c["traces"].items():
+                out += _violation(from_itf(t["itf"]), f"{s}.{p}.{name}")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -72,11 +77,17 @@ def _grid(specs: list[str], policies: list[str], cells: dict[tuple[str, str], di
     return out + ["</table>"]
 
 
-def _violation(trace: Trace) -> list[str]:
+def _violation(trace: Trace, key: str) -> list[str]:
+    """A violation: why, the lanes, the diagram scaled to the window (a click on "full size"
+    shows it at its own size, scrolled; CSS only), and the step table."""
     svg = diagram(trace, "svg").decode()
     svg = svg[svg.index("<svg"):]            # inline: no XML prolog or doctype
+    lanes = "".join(f"<li>{escape(x)}</li>" for x in layout(trace).legend)
     return [f"<h3>{escape(trace.property)}: {trace.length} steps ({escape(trace.engine)} "
             "engine)</h3>", f"<p class='why'>{escape(trace.explanation)}</p>",
+            f"<ul class='lanes'>{lanes}</ul>",
+            f"<input type='checkbox' class='zoom' id='zoom.{key}'>"
+            f"<label for='zoom.{key}'>full size</label>",
             f"<div class='diagram'>{svg}</div>", *_steps(trace)]
 
 

@@ -3,7 +3,7 @@ as the diagrams show them: errseq_t decoded)."""
 from __future__ import annotations
 
 from ..trace import Trace
-from .lanes import values
+from .lanes import lane_of, layout, values
 
 
 def render(trace: Trace) -> str:
@@ -16,8 +16,7 @@ def render(trace: Trace) -> str:
     init = ", ".join(f"{k}={_value(k, v)}" for k, v in interesting.items())
     lines.append(f"  0  init  {init or '(all zero, empty, closed)'}")
     for i, (prev, step) in enumerate(zip(trace.steps, trace.steps[1:]), 1):
-        actor = f"[{step.actor}] " if step.actor else ""
-        lines.append(f"{i:>3}  {actor}{step.action}")
+        lines.append(f"{i:>3}  [{lane_of(trace, step.actor)}] {step.action}")
         changed = [f"{k}: {_value(k, prev.state[k])} -> {_value(k, v)}"
                    for k, v in step.state.items() if prev.state[k] != v]
         if changed:
@@ -27,4 +26,5 @@ def render(trace: Trace) -> str:
         if why:
             lines.append("       why: " + "; ".join(why))
     lines.append(f"  violated: {trace.property}")
+    lines += ["  lanes (as in the diagram):"] + [f"    {item}" for item in layout(trace).legend]
     return "\n".join(lines) + "\n"

@@ -11,13 +11,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TextIO
 
 from ...lang.spec import Spec
 from ...trace import build_trace
 from .. import pybfs
 from ..pycompile import compile_spec
-from ..result import Interrupted, Result, verdicts_of
+from ..result import Interrupted, Progress, Reporter, Result, verdicts_of
 from . import cgen
 from .compiler import CompileError, Library, NoCompiler, build, ffi
 
@@ -35,7 +34,7 @@ def load(spec: Spec, symmetry: bool = True) -> Library:
 
 
 def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
-          progress: TextIO | None = sys.stderr, symmetry: bool = True, threads: int = 0,
+          progress: Reporter | None = None, symmetry: bool = True, threads: int = 0,
           max_bytes: int = 0) -> Result:
     """Breadth-first search of every reachable state; stops when every property is violated.
     ``threads`` 0 means one per core.  Without a C compiler it says so on stderr, in one line,
@@ -48,9 +47,12 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
         return pybfs.check(spec, max_states, max_seconds, progress, symmetry, max_bytes)
     compile_seconds = time.monotonic() - start
     lib = library.lib
+    report = ffi.NULL if progress is None else ffi.callback(
+        "void(int64_t, int64_t, int64_t, int, double)",
+        lambda *p: progress(Progress(*p)), onerror=_report_failed)
     opts = ffi.new("fsm_opts *", {"max_states": max_states, "max_seconds": max_seconds,
                                   "max_bytes": max_bytes, "threads": threads or os.cpu_count() or 1,
-                                  "progress": progress is not None, "symmetry": symmetry})
+                                  "symmetry": symmetry, "report": report})
     r = ffi.new("fsm_result *")
     handle = lib.fsm_search(opts, r)
     try:
@@ -61,6 +63,10 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
     if r.limit == 3:
         raise Interrupted(result)
     return result
+
+
+def _report_failed(exc_type, exc, tb) -> None:
+    """A progress line that could not be written (a closed pipe) does not stop the search."""
 
 
 def _result(spec: Spec, lib, handle, r, symmetry: bool, max_states: int, max_seconds: float,

@@ -26,7 +26,8 @@ FLAGS = ("-O1", "-shared", "-fPIC", "-pthread", "-fno-strict-aliasing")
 CDEF = """
 typedef struct {
   int64_t max_states; double max_seconds; int64_t max_bytes;
-  int threads; int progress; int symmetry;
+  int threads; int symmetry;
+  void (*report)(int64_t, int64_t, int64_t, int, double);
 } fsm_opts;
 typedef struct {
   int64_t generated, distinct, queue;

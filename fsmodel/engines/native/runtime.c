@@ -37,8 +37,9 @@ typedef struct {
   double max_seconds;
   int64_t max_bytes;
   int threads;
-  int progress;
   int symmetry;
+  /* called about once a second from the searching thread, if set */
+  void (*report)(int64_t generated, int64_t distinct, int64_t queue, int depth, double seconds);
 } fsm_opts;
 
 typedef struct {
@@ -426,13 +427,8 @@ static int64_t fsm_generated(const fsm_run *run) {
   return n;
 }
 
-static void fsm_report(fsm_run *run, double start, int64_t queue) {
-  double secs = fsm_now() - start;
-  int64_t gen = fsm_generated(run);
-  fprintf(stderr, "fsmodel: %lld states, %lld distinct, queue %lld, depth %zu, %.0f states/s\n",
-          (long long)gen, (long long)fsm_distinct(run), (long long)queue, run->nlevels,
-          secs > 0 ? gen / secs : 0.0);
-  fflush(stderr);
+static void fsm_report(const fsm_opts *o, fsm_run *run, double start, int64_t queue) {
+  o->report(fsm_generated(run), fsm_distinct(run), queue, (int)run->nlevels, fsm_now() - start);
 }
 
 /* The first error any worker met, into the result; 1 if there was one. */
@@ -524,9 +520,9 @@ void *fsm_search(const fsm_opts *o, fsm_result *r) {
       if (!fsm_merge(run)) { limit = FSM_LIMIT_NOMEM; break; }
       limit = fsm_limit(run, start);
       double now = fsm_now();
-      if (o->progress && now - last >= 1.0) {
+      if (o->report && now - last >= 1.0) {
         last = now;
-        fsm_report(run, start, (int64_t)(run->cur.n - at + run->next.n));
+        fsm_report(o, run, start, (int64_t)(run->cur.n - at + run->next.n));
       }
     }
     if (!run->next.n) run->nlevels--;          /* the last level found nothing new */
@@ -549,7 +545,7 @@ void *fsm_search(const fsm_opts *o, fsm_result *r) {
   r->limit = limit;
   r->complete = !limit && run->cur.n == 0;
   r->peak_bytes = fsm_bytes_peak - base_bytes;
-  if (o->progress && r->seconds >= 1.0) fsm_report(run, start, r->queue);
+  if (o->report && r->seconds >= 1.0) fsm_report(o, run, start, r->queue);
   /* what the search no longer needs: only the levels are kept for the paths */
   fsm_store_free(&run->cur);
   for (int k = 0; k < run->T; k++) {
