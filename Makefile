@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test crosscheck bench matrix deps graphviz spin gallery report screenshots conformance clean
+.PHONY: demo test crosscheck mutants bench matrix deps graphviz spin gallery report screenshots conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ test: deps spin
 
 crosscheck: deps spin
 	$(BIN)/python -m pytest -q -m crosscheck
+
+# Mutation testing: every mutant of tests/mutants.py (the kernel, the policies, errseq_t, the
+# PostgreSQL model, the properties, the engines, the renderers) against the fast tests.
+mutants: deps spin
+	$(BIN)/python tests/mutants.py
 
 # Boot Debian's 6.1 and 6.12 kernels under QEMU, run the scenarios on ext4, XFS and Btrfs
 # and compare every step with the kernel model (installs qemu and the tools from Debian).

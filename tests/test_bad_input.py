@@ -144,13 +144,17 @@ def test_bad_options_of_export_and_sweep(tmp_path, args, needle):
     one_line(fsmodel(*args, cwd=tmp_path), 2, needle)
 
 
+BIG = ("pg-panic", "--os", "freebsd", "--files", "3", "--pages", "2", "--backends", "3",
+       "--writes", "4", "--checkpoints", "3", "--crashes", "2", "--faults", "3")   # holds; minutes of search at least
+
+
 def test_an_exhausted_budget_exits_3_with_the_partial_figures():
-    p = fsmodel("check", "pg-fdpass-first", "--os", "openbsd", "--max-seconds", "1")
+    p = fsmodel("check", *BIG, "--max-seconds", "1")
     assert p.returncode == 3 and "Traceback" not in p.stderr
     assert "unknown: stopped by --max-seconds 1" in p.stdout
     explored = [x for x in p.stdout.splitlines() if x.strip().startswith("explored")]
     assert explored and int(explored[0].split()[1]) > 0
-    s = fsmodel("check", "pg-fdpass-first", "--os", "openbsd", "--sweep", "--max-seconds", "2")
+    s = fsmodel("check", *BIG, "--sweep", "--max-seconds", "2")
     assert s.returncode == 3 and "Traceback" not in s.stderr
     assert "no configuration was explored in full within the budget" in s.stdout
     assert "states in" in s.stdout
@@ -190,12 +194,12 @@ def test_sigterm_stops_a_search_with_what_it_explored():
     assert "fsmodel: interrupted after" in err and "distinct states" in err
 
 
-def test_sigterm_to_a_matrix_leaves_no_worker_running():
+def test_sigterm_to_a_matrix_leaves_no_worker_running(tmp_path):
     import signal
     import time
     p = subprocess.Popen([sys.executable, "-m", "fsmodel", "matrix", "--specs",
                           "pg-fdpass-first", "--os", "openbsd,adversarial", "--engine", "python",
-                          "--out", "/tmp/fsmodel-sigterm-test"], stdout=subprocess.PIPE,
+                          "--out", str(tmp_path / "out")], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     time.sleep(5)
     children = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True)
