@@ -3,7 +3,7 @@
 "fsync returned 0 on a description" implies every write made to the file before that fsync
 began is on disk (docs/model.md §7; the assumption of #1).
 """
-from fsmodel.contract import ContractSpec
+from fsmodel.families.contract import ContractSpec
 
 SPEC = ContractSpec(
     id="os-contract",

@@ -4,7 +4,7 @@ An fsync failure raises ERROR: the checkpoint is abandoned and retried later.  m
 detached each fork's request bitmap and consumed it destructively, so on ERROR the failed
 segment and every unprocessed one were forgotten (#1 footnote 3; #64).
 """
-from fsmodel.postgres import FORGET, Protocol
+from fsmodel.families.postgres import FORGET, Protocol
 
 SPEC = Protocol(
     id="pg-2018",

@@ -6,7 +6,7 @@ keeps the descriptor with the smallest stamp, so its cursor predates every write
 Senders block when the socket is full (no self-fsync); absorbing remembers the first message
 stamped with the current ckpt_started and stops there (#57, #63).
 """
-from fsmodel.postgres import OLDEST
+from fsmodel.families.postgres import OLDEST
 from fsmodel.registry import spec_file
 
 SPEC = spec_file("pg_panic").variant(

@@ -5,7 +5,7 @@ Each writer sends the descriptor it wrote through to the checkpointer (SCM_RIGHT
 which keeps the first one per segment and closes later ones.  Thomas's trace in #53: a
 descriptor opened after the error can arrive first and be kept; on 4.13 its fsync returns 0.
 """
-from fsmodel.postgres import FIRST
+from fsmodel.families.postgres import FIRST
 from fsmodel.registry import spec_file
 
 SPEC = spec_file("pg_panic").variant(

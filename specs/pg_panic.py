@@ -4,7 +4,7 @@ Any fsync failure of a data file is PANIC: crash, then recovery from the last ch
 the writes from WAL.  close() failure of a data file is PANIC too.  The admitted hole: close,
 write-back error, inode evicted, reopen (#71, and the commit message quoted there).
 """
-from fsmodel.postgres import PANIC, Protocol
+from fsmodel.families.postgres import PANIC, Protocol
 
 SPEC = Protocol(
     id="pg-panic",

@@ -33,6 +33,7 @@ SPEC = spec_file("pg_panic").variant(id="mine", baseline="pg-panic", {field})
     ('on_fsync_error="explode"', "on_fsync_error = 'explode'"),
     ('init_sync="bogus"', "init_sync = 'bogus'"),
     ('hold_fds="yes"', "hold_fds = 'yes': takes True or False"),
+    ('fd_passing="first", hold_fds=True', "hold_fds = True: takes True only with fd_passing None"),
     ('kernel={"sample": ("bogus-rule",)}', "kernel field 'sample'"),
     ('kernel={"bg_fates": ("explode",)}', "kernel field 'bg_fates'"),
     ('kernel={"recrod": "flag"}', "kernel field 'recrod' cannot be patched"),

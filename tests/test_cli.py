@@ -119,7 +119,7 @@ def test_spec_file_outside_the_package(tmp_path):
     """A user's own variant, written in a few lines, checks like a shipped spec."""
     mine = tmp_path / "mine.py"
     mine.write_text("import dataclasses\n"
-                    "from fsmodel.postgres import PANIC, Protocol\n"
+                    "from fsmodel.families.postgres import PANIC, Protocol\n"
                     "SPEC = Protocol(id='my-panic', summary='mine', sources=('#64',),\n"
                     "                on_fsync_error=PANIC)\n")
     p = fsmodel("check", str(mine), "--os", "freebsd")

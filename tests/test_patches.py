@@ -72,7 +72,7 @@ def test_validate_exit_code_follows_the_expectation(capsys, expect, os, rc):
 def test_a_users_patch_in_a_few_lines_and_the_hole_it_opens(tmp_path, capsys):
     patch = tmp_path / "forget.py"
     patch.write_text(
-        'from fsmodel.postgres import FORGET\n'
+        'from fsmodel.families.postgres import FORGET\n'
         'from fsmodel.registry import spec_file\n'
         'SPEC = spec_file("pg_panic").variant(id="panic-to-forget", baseline="pg-panic",\n'
         '                                     on_fsync_error=FORGET)\n')
