@@ -151,3 +151,15 @@ def test_every_known_trace_replays_to_its_violation(known):
     t = known.trace()
     assert t.length == len(known.labels)
     assert t.explanation
+
+
+@pytest.mark.parametrize("fpw, lost", [(True, False), (False, True)])
+def test_full_page_writes_decide_whether_replay_repairs_a_page_behind_the_checkpoint(fpw, lost):
+    """T3 leaves the checkpoint at version 1 with version 0 on disk; one more commit puts the
+    page in the retained WAL.  With full_page_writes the first change after the checkpoint
+    logs the whole page, so replay restores it whatever the disk holds; without, replay
+    applies the record to the page it reads, version 0, older than the checkpoint's: lost."""
+    script = KNOWN["T3"].script + "; commit; os_crash; replay"
+    _, final = run("pg-panic", "linux-4.16", script, fpw=fpw, disable=["third-party"])
+    assert (final["disk[0][0]"], final["ckpt[0][0]"], final["ver[0][0]"]) == (0, 1, 2)
+    assert final["lost"] is lost
