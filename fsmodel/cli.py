@@ -91,10 +91,31 @@ def build_parser() -> Parser:
                  epilog="exit codes: 0 holds, 1 violated, 2 bad usage or input, 3 inconclusive")
     top.add_argument("--version", action="version", version=f"fsmodel {__version__}")
     sub = top.add_subparsers(dest="cmd", required=True, parser_class=Parser)
+    for add in (_add_check, _add_matrix, _add_list, _add_render, _add_graph, _add_validate,
+                _add_conformance, _add_replay, _add_export, _add_gallery, _add_bench):
+        add(sub)
+    return top
 
+
+def _target(p: Parser) -> None:
+    """A spec and the OS policy to check it under."""
+    p.add_argument("spec", help="a shipped spec id (see 'fsmodel list') or a spec file")
+    p.add_argument("--os", required=True, help="OS policy id")
+
+
+def _jobs(p: Parser) -> None:
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="cells checked in parallel (default: the number of cores)")
+
+
+def _cache(p: Parser) -> None:
+    p.add_argument("--cache", default=".conformance", metavar="DIR",
+                   help="downloads and builds (default .conformance)")
+
+
+def _add_check(sub: Any) -> None:
     c = sub.add_parser("check", help="check one spec under one OS policy")
-    c.add_argument("spec", help="a shipped spec id (see 'fsmodel list') or a spec file")
-    c.add_argument("--os", required=True, help="OS policy id")
+    _target(c)
     c.add_argument("--property", help="check only this property")
     c.add_argument("--json", action="store_true", help="print one JSON object")
     c.add_argument("--trace-out", metavar="FILE", help="save the counterexample as ITF JSON")
@@ -105,6 +126,8 @@ def build_parser() -> Parser:
                         "report the largest configuration explored in full")
     _common(c)
 
+
+def _add_matrix(sub: Any) -> None:
     m = sub.add_parser("matrix", help="verdicts of specs by policies, every trace written")
     m.add_argument("--specs", default="", metavar="LIST",
                    help="spec ids (default: every shipped spec and patch)")
@@ -116,22 +139,27 @@ def build_parser() -> Parser:
                    "diagram here, as DIR/<spec>/<os>.<property>.{svg,png,dot,mmd}")
     m.add_argument("--report", metavar="DIR", help="write DIR/index.html: the grid, and each "
                    "violation's diagram and steps, in one self-contained page")
-    m.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="cells checked in parallel (default: the number of cores)")
+    _jobs(m)
     _common(m)
 
-    sub.add_parser("list", help="specs, policies, file systems, behaviours, properties")
 
+def _add_list(sub: Any) -> None:
+    sub.add_parser("list", help="specs with their default bounds, policies, file systems, "
+                   "behaviours, properties")
+
+
+def _add_render(sub: Any) -> None:
     r = sub.add_parser("render", help="draw a saved counterexample (ITF JSON) as a lane diagram")
     r.add_argument("trace", help="an ITF trace written by check --trace-out or matrix")
     r.add_argument("--format", choices=tuple(FORMATS),
                    help="svg, png, dot or mermaid (default: from -o's suffix, else svg)")
     r.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
 
+
+def _add_graph(sub: Any) -> None:
     g = sub.add_parser("graph", help="the reachable state graph of a small configuration, "
                        "the path to the first violation in red")
-    g.add_argument("spec", help="a shipped spec id or a spec file")
-    g.add_argument("--os", required=True, help="OS policy id")
+    _target(g)
     g.add_argument("--format", choices=("dot", "graphml", "svg", "png"),
                    help="default: from -o's suffix, else dot")
     g.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
@@ -139,6 +167,8 @@ def build_parser() -> Parser:
                    help="above N states draw only the path and its neighbours (default 300)")
     _common(g)
 
+
+def _add_validate(sub: Any) -> None:
     v = sub.add_parser("validate", help="check a patch and its baseline on every policy, "
                        "side by side: the holes it closes and the ones it opens")
     v.add_argument("patch", help="a patch file (see README) or a shipped patch id")
@@ -149,21 +179,23 @@ def build_parser() -> Parser:
                    help="holds or violated, on every policy or on those listed; repeatable "
                         "(default: the claims the patch file makes)")
     v.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    v.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="cells checked in parallel (default: the number of cores)")
+    _jobs(v)
     _common(v)
 
+
+def _add_conformance(sub: Any) -> None:
     k = sub.add_parser("conformance", help="boot Debian's kernels under QEMU, run the "
                        "scenarios on each file system and compare with the model")
     k.add_argument("--series", default="6.1,6.12", metavar="LIST",
                    help="kernel series (default 6.1,6.12)")
     k.add_argument("--fs", default="ext4,ext4-journal,xfs,btrfs", metavar="LIST",
                    help="file systems (default ext4,ext4-journal,xfs,btrfs)")
-    k.add_argument("--cache", default=".conformance", metavar="DIR",
-                   help="downloads and builds (default .conformance)")
+    _cache(k)
     k.add_argument("--out", default="out/conformance", metavar="DIR",
                    help="tables and raw results (default out/conformance)")
 
+
+def _add_replay(sub: Any) -> None:
     rp = sub.add_parser("replay", help="run a trace's kernel-level steps on a booted Linux "
                         "and compare each result with the trace")
     rp.add_argument("trace", help="an ITF trace (check --trace-out, matrix)")
@@ -171,32 +203,35 @@ def build_parser() -> Parser:
                     help="on a Debian kernel under QEMU (the only replay there is)")
     rp.add_argument("--series", default="6.1", help="kernel series (default 6.1)")
     rp.add_argument("--fs", default="ext4", help="file system (default ext4)")
-    rp.add_argument("--cache", default=".conformance", metavar="DIR",
-                    help="downloads and builds (default .conformance)")
+    _cache(rp)
 
+
+def _add_export(sub: Any) -> None:
     x = sub.add_parser("export", help="the spec as a model for another checker: Promela, "
                        "which spin -a, gcc -DBFS -DSAFETY and ./pan check as it is")
-    x.add_argument("spec", help="a shipped spec id or a spec file")
-    x.add_argument("--os", required=True, help="OS policy id")
+    _target(x)
     x.add_argument("--format", choices=("promela",), default="promela",
                    help="promela (the only one; default)")
     x.add_argument("--property", help="assert only this property (default: every one)")
     x.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     _common(x)
 
+
+def _add_gallery(sub: Any) -> None:
     gal = sub.add_parser("gallery", help="draw every known trace (docs/model.md §6)")
     gal.add_argument("--out", metavar="DIR", default="diagrams",
                      help="write the diagrams and their index here (default diagrams)")
 
+
+def _add_bench(sub: Any) -> None:
     b = sub.add_parser("bench", help="fixed configurations through the native engine (one "
-                       "thread and all), the Python engine and SPIN: states/s, bytes per "
-                       "state, time to verdict against SPIN's")
+                       "thread and all), the Python engine and SPIN: distinct states/s, "
+                       "bytes per state, time to verdict against SPIN's")
     b.add_argument("--engines", default="", metavar="LIST",
                    help="native-1, native, python, spin (default: all)")
     b.add_argument("--smt", action="store_true",
                    help="also: BMC solver time per depth on pg-panic/linux-4.16 and the time "
                         "to a Spacer proof on pg-retry/freebsd")
-    return top
 
 
 _TERMINATED = False

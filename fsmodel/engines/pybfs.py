@@ -40,9 +40,9 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
     levels: list[Level] = []       # per depth: fingerprint, parent's fingerprint, action
     found: dict[int, tuple[int, int]] = {pi: (0, fp(init)) for pi in violated(init)}
     frontier, generated, limit = [init], 0, ""
-    last_report = start
     nprops = len(spec.properties)
-    interrupted, last_memory = False, start
+    stop = _Limits(start, max_states, max_seconds, max_bytes)
+    interrupted = False
     try:
         while frontier and len(found) < nprops and not limit:
             level, nxt = Level(), []
@@ -61,21 +61,12 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
                     nxt.append(t)
                     for pi in violated(t):
                         found.setdefault(pi, (len(levels), h))
-                now = time.monotonic()
-                if progress is not None and now - last_report >= 1.0:
-                    last_report = now
-                    progress(Progress(generated, len(seen), len(nxt), len(levels), now - start))
-                if max_states and len(seen) >= max_states:
-                    limit = f"--max-states {max_states}"
+                if progress is not None and stop.report_due():
+                    progress(Progress(generated, len(seen), len(nxt), len(levels),
+                                      time.monotonic() - start))
+                limit = stop.reached(len(seen))
+                if limit:
                     break
-                if max_seconds and now - start >= max_seconds:
-                    limit = f"--max-seconds {max_seconds:g}"
-                    break
-                if max_bytes and now - last_memory >= 0.5:
-                    last_memory = now
-                    if resident_bytes() >= max_bytes:
-                        limit = f"--max-memory {max_bytes >> 20}M"
-                        break
             if not len(level):
                 levels.pop()
             frontier = nxt
@@ -89,20 +80,56 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
     if progress is not None and seconds >= 1.0:
         progress(Progress(generated, len(seen), len(frontier), len(levels), seconds))
     complete = not frontier and not limit
-    traces = {}
-    for pi, prop in enumerate(spec.properties):
-        if pi in found:
-            steps = _path(levels, *found[pi])
-            path = representatives(comp, init, [a for a, _ in steps], canon)
-            if [fp(t) for _, t in path] != [h for _, h in steps]:
-                raise RuntimeError("python engine: the recorded path does not re-execute")
-            traces[prop.name] = build_trace(spec, comp, path, prop.name, "python", canon)
+    traces = _traces(spec, comp, levels, found, fp, canon)
     result = Result(spec, "python", verdicts_of(spec, set(traces), complete), traces,
                     generated, len(seen), len(levels), seconds, complete, limit,
                     canon is not None, queue=len(frontier))
     if interrupted:
         raise Interrupted(result)
     return result
+
+
+class _Limits:
+    """When to report progress (every second) and which budget, if any, has run out."""
+
+    def __init__(self, start: float, max_states: int, max_seconds: float,
+                 max_bytes: int) -> None:
+        self.start, self.max_states, self.max_seconds = start, max_states, max_seconds
+        self.max_bytes, self.last_report, self.last_memory = max_bytes, start, start
+
+    def report_due(self) -> bool:
+        now = time.monotonic()
+        if now - self.last_report < 1.0:
+            return False
+        self.last_report = now
+        return True
+
+    def reached(self, distinct: int) -> str:
+        """The limit that stops the search now, or ""; memory is read twice a second."""
+        now = time.monotonic()
+        if self.max_states and distinct >= self.max_states:
+            return f"--max-states {self.max_states}"
+        if self.max_seconds and now - self.start >= self.max_seconds:
+            return f"--max-seconds {self.max_seconds:g}"
+        if self.max_bytes and now - self.last_memory >= 0.5:
+            self.last_memory = now
+            if resident_bytes() >= self.max_bytes:
+                return f"--max-memory {self.max_bytes >> 20}M"
+        return ""
+
+
+def _traces(spec: Spec, comp, levels: list["Level"], found: dict[int, tuple[int, int]],
+            fp: Callable[[tuple], int], canon) -> dict:
+    """Each violated property's shortest trace, re-executed from the initial state."""
+    traces = {}
+    for pi, prop in enumerate(spec.properties):
+        if pi in found:
+            steps = _path(levels, *found[pi])
+            path = representatives(comp, spec.init_state, [a for a, _ in steps], canon)
+            if [fp(t) for _, t in path] != [h for _, h in steps]:
+                raise RuntimeError("python engine: the recorded path does not re-execute")
+            traces[prop.name] = build_trace(spec, comp, path, prop.name, "python", canon)
+    return traces
 
 
 def resident_bytes() -> int:
