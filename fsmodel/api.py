@@ -20,9 +20,9 @@ from typing import Any, Iterable
 from . import registry
 from .kernel.policy import POLICIES
 from .render.files import diagram
-from .run import DEFAULTS, run_cell, run_matrix, validate_patch, verdict_of
+from .run import DEFAULTS, run_cell, run_matrix, threads_per_cell, validate_patch, verdict_of
 from .trace import Trace, from_itf
-from .validate import parse_expect
+from .validate import own_claims, parse_expect
 
 
 @dataclass
@@ -71,7 +71,7 @@ def check(spec: str, os: str, *, fs: str = "ext4", disable: Iterable[str] = (),
     opts = _options(fs, disable, fpw, bounds, engine, max_states=max_states,
                     max_seconds=max_seconds, threads=threads, symmetry=symmetry and reduce,
                     reduce=reduce)
-    return _typed(run_cell(spec, os, opts, property, progress=False))
+    return _typed(run_cell(spec, os, opts, property))
 
 
 def matrix(specs: Iterable[str] | None = None, policies: Iterable[str] | None = None, *,
@@ -79,11 +79,10 @@ def matrix(specs: Iterable[str] | None = None, policies: Iterable[str] | None = 
            bounds: dict[str, int] | None = None, engine: str = "explicit",
            jobs: int = 0) -> dict[tuple[str, str], Check]:
     """``fsmodel matrix``: every spec (default: shipped and patches) under every policy."""
-    specs = list(specs or list(registry.shipped()) + list(registry.patches()))
+    specs = list(specs or registry.all_ids())
     policies = list(policies or POLICIES)
     jobs = jobs or _os.cpu_count() or 1
-    opts = _options(fs, disable, fpw, bounds, engine,
-                    threads=max(1, (_os.cpu_count() or 1) // jobs))
+    opts = _options(fs, disable, fpw, bounds, engine, threads=threads_per_cell(0, jobs))
     cells, _ = run_matrix(specs, policies, opts, jobs)
     return {k: _typed(c) for k, c in cells.items()}
 
@@ -97,11 +96,9 @@ def validate(patch: str, policies: Iterable[str] | None = None, *, baseline: str
     entry = registry.find(patch)
     base = registry.find(baseline or entry.baseline)
     policies = list(policies or POLICIES)
-    claims = list(expect) or [f"{v}:{','.join(p for p in ps if p in policies)}"
-                              for v, ps in entry.expect.items() if set(ps) & set(policies)]
+    claims = list(expect) or own_claims(entry, policies)
     jobs = jobs or _os.cpu_count() or 1
-    opts = _options("ext4", (), True, bounds, "explicit",
-                    threads=max(1, (_os.cpu_count() or 1) // jobs))
+    opts = _options("ext4", (), True, bounds, "explicit", threads=threads_per_cell(0, jobs))
     return validate_patch(entry, base, policies, opts, parse_expect(claims, policies), jobs)
 
 
@@ -112,7 +109,7 @@ def render(trace: Trace, fmt: str = "svg") -> bytes:
 
 def specs() -> list[str]:
     """The shipped specs and patches, by id."""
-    return list(registry.shipped()) + list(registry.patches())
+    return registry.all_ids()
 
 
 def policies() -> list[str]:

@@ -28,9 +28,10 @@ from .render.report import html
 from .outputs import BadOutput, check_dir, check_file, replacing_all, write_file
 from .sweep import Attempt, sweep
 from .run import (DEFAULTS, LEGEND, EngineDisagreement, build_spec, cell_text, run_cell,
-                  Job, Watch, run_matrix, summary, validate_patch, verdict_of)
+                  Job, Watch, run_matrix, summary, threads_per_cell, validate_patch,
+                  verdict_of)
 from .trace import from_itf
-from .validate import parse_expect
+from .validate import own_claims, parse_expect
 
 EXIT_HOLDS, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 
@@ -425,7 +426,7 @@ def _ids(text: str, default: list[str]) -> list[str]:
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    specs = _ids(args.specs, list(registry.shipped()) + list(registry.patches()))
+    specs = _ids(args.specs, registry.all_ids())
     for s in specs:
         registry.find(s)
     policies = _ids(args.os, list(POLICIES))
@@ -435,7 +436,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
                     opts["disable"], opts["fpw"], opts["bounds"])
     if args.jobs < 1:
         raise UsageError("--jobs takes a positive number")
-    opts["threads"] = _threads(opts, args.jobs)
+    opts["threads"] = threads_per_cell(opts["threads"], args.jobs)
     opts["max_bytes"] //= 1 if args.max_memory else args.jobs
     with replacing_all([args.out, args.render, args.report]) as (out, render, report):
         cells, elapsed = run_matrix(specs, policies, opts, args.jobs,
@@ -519,11 +520,6 @@ def _size(text: str) -> int:
         raise UsageError(f"--max-memory {text!r}: takes a size such as 4G or 500M "
                          "(at least 1M)")
     return int(n)
-
-
-def _threads(opts: dict[str, Any], jobs: int) -> int:
-    """Threads per cell when ``jobs`` cells run at once: the cores shared among them."""
-    return opts["threads"] or max(1, (os.cpu_count() or 1) // jobs)
 
 
 def _bounds_note(specs: list[str], policies: list[str], cells: dict) -> str:
@@ -657,16 +653,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     opts = _options(args)
     if args.jobs < 1:
         raise UsageError("--jobs takes a positive number")
-    opts["threads"] = _threads(opts, args.jobs)
+    opts["threads"] = threads_per_cell(opts["threads"], args.jobs)
     results, failed, unknown = [], False, False
     for patch in patches:
         base_id = args.baseline or getattr(patch, "baseline", "")
         if not base_id:
             raise UsageError(f"patch {patch.id} names no baseline: add --baseline SPEC")
         base = registry.find(base_id)
-        claims = args.expect or [f"{v}:{','.join(p for p in ps if p in policies)}"
-                                 for v, ps in getattr(patch, "expect", {}).items()
-                                 if set(ps) & set(policies)]
+        claims = args.expect or own_claims(patch, policies)
         try:
             expected = parse_expect(claims, policies)
         except ValueError as e:

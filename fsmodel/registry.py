@@ -97,6 +97,11 @@ def patches() -> dict[str, Any]:
     return _by_id(PATCHES_DIR)
 
 
+def all_ids() -> list[str]:
+    """Every shipped spec and patch, by id (what matrix checks by default)."""
+    return list(shipped()) + list(patches())
+
+
 def find(name: str) -> Any:
     """A shipped spec or patch by id, or a spec file by path (its first spec)."""
     if name.endswith(".py"):

@@ -7,6 +7,7 @@ process boundaries and are written as JSON).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -208,6 +209,11 @@ class Watch:
 
     def tick(self, running: dict[Job, Progress | None]) -> None:
         """A second has passed."""
+
+
+def threads_per_cell(threads: int, jobs: int) -> int:
+    """Threads per cell when ``jobs`` cells run at once: as asked, else the cores shared."""
+    return threads or max(1, (os.cpu_count() or 1) // jobs)
 
 
 def run_matrix(specs: list[str], policies: list[str], opts: dict[str, Any], jobs: int,

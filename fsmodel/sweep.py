@@ -63,8 +63,7 @@ def sweep(entry: Any, os_id: str, opts: dict[str, Any], budget: float, prop: str
 
     def attempt(bounds: dict[str, int], grown: str, share: float) -> Attempt:
         t = time.monotonic()
-        cell = run_cell(entry, os_id, opts | {"bounds": bounds, "max_seconds": share}, prop,
-                        progress=False)
+        cell = run_cell(entry, os_id, opts | {"bounds": bounds, "max_seconds": share}, prop)
         a = Attempt(bounds, grown, cell, round(time.monotonic() - t, 1))
         out.attempts.append(a)
         report(a)

@@ -62,6 +62,12 @@ def _follow(steps: list[str], other: Spec, prop: str) -> dict[str, Any]:
             "closed": prop not in f.violated or f.stuck is not None, "text": what}
 
 
+def own_claims(patch: Any, policies: list[str]) -> list[str]:
+    """The verdicts a patch file claims, as --expect items, on the policies checked."""
+    return [f"{v}:{','.join(p for p in ps if p in policies)}"
+            for v, ps in getattr(patch, "expect", {}).items() if set(ps) & set(policies)]
+
+
 def parse_expect(items: list[str], policies: list[str]) -> dict[str, str]:
     """``holds``, ``violated``, ``holds:p1,p2`` (repeatable) -> {policy: verdict}; raises
     ValueError on a bad item."""

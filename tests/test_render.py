@@ -232,7 +232,7 @@ def test_either_engine_trace_ends_in_the_fsync_that_returned_0(engine):
     opts = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {}, "max_states": 0,
             "max_seconds": 0, "symmetry": True, "engine": engine, "depth": 8,
             "prove_seconds": 5}
-    cell = run_cell("os-contract", "linux-4.16", opts, progress=False)
+    cell = run_cell("os-contract", "linux-4.16", opts)
     t = from_itf(cell["traces"]["fsync-honesty"]["itf"])
     assert t.engine == engine and t.length == 5
     last = [(c["call"], c["result"]) for c in t.steps[-1].calls]

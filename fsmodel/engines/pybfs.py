@@ -61,10 +61,10 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
                     nxt.append(t)
                     for pi in violated(t):
                         found.setdefault(pi, (len(levels), h))
-                if progress is not None and stop.report_due():
-                    progress(Progress(generated, len(seen), len(nxt), len(levels),
-                                      time.monotonic() - start))
-                limit = stop.reached(len(seen))
+                now = time.monotonic()
+                if progress is not None and stop.report_due(now):
+                    progress(Progress(generated, len(seen), len(nxt), len(levels), now - start))
+                limit = stop.reached(len(seen), now)
                 if limit:
                     break
             if not len(level):
@@ -97,16 +97,14 @@ class _Limits:
         self.start, self.max_states, self.max_seconds = start, max_states, max_seconds
         self.max_bytes, self.last_report, self.last_memory = max_bytes, start, start
 
-    def report_due(self) -> bool:
-        now = time.monotonic()
+    def report_due(self, now: float) -> bool:
         if now - self.last_report < 1.0:
             return False
         self.last_report = now
         return True
 
-    def reached(self, distinct: int) -> str:
+    def reached(self, distinct: int, now: float) -> str:
         """The limit that stops the search now, or ""; memory is read twice a second."""
-        now = time.monotonic()
         if self.max_states and distinct >= self.max_states:
             return f"--max-states {self.max_states}"
         if self.max_seconds and now - self.start >= self.max_seconds:

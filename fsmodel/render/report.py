@@ -8,8 +8,9 @@ from typing import Callable
 
 from ..trace import Trace, from_itf
 from ..verdicts import overall
-from .files import diagram
-from .lanes import layout
+from . import dot
+from .files import output
+from .lanes import Lanes, layout
 
 CSS = """
 body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #202124; margin: 24px 32px; }
@@ -80,21 +81,21 @@ def _grid(specs: list[str], policies: list[str], cells: dict[tuple[str, str], di
 def _violation(trace: Trace, key: str) -> list[str]:
     """A violation: why, the lanes, the diagram scaled to the window (a click on "full size"
     shows it at its own size, scrolled; CSS only), and the step table."""
-    svg = diagram(trace, "svg").decode()
+    d = layout(trace)                        # laid out once: diagram, legend and steps
+    svg = output(dot.render(d), "svg").decode()
     svg = svg[svg.index("<svg"):]            # inline: no XML prolog or doctype
-    lanes = "".join(f"<li>{escape(x)}</li>" for x in layout(trace).legend)
+    lanes = "".join(f"<li>{escape(x)}</li>" for x in d.legend)
     return [f"<h3>{escape(trace.property)}: {trace.length} steps ({escape(trace.engine)} "
             "engine)</h3>", f"<p class='why'>{escape(trace.explanation)}</p>",
             f"<ul class='lanes'>{lanes}</ul>",
             f"<input type='checkbox' class='zoom' id='zoom.{key}'>"
             f"<label for='zoom.{key}'>full size</label>",
-            f"<div class='diagram'>{svg}</div>", *_steps(trace)]
+            f"<div class='diagram'>{svg}</div>", *_steps(d)]
 
 
-def _steps(trace: Trace) -> list[str]:
+def _steps(lanes: Lanes) -> list[str]:
     rows = ["<table class='steps'><tr><th>#</th><th>lane</th><th>action</th>"
             "<th>calls</th><th>changes</th></tr>"]
-    lanes = layout(trace)
     for row in lanes.rows:
         calls = "<br>".join((f"<span class='err'>{escape(a.text)}</span>" if a.failed
                              else escape(a.text)) for a in row.arrows)

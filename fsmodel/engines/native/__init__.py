@@ -47,9 +47,11 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
         return pybfs.check(spec, max_states, max_seconds, progress, symmetry, max_bytes)
     compile_seconds = time.monotonic() - start
     lib = library.lib
+    failed: list[BaseException] = []     # what the progress reporter raised, first only
     report = ffi.NULL if progress is None else ffi.callback(
         "void(int64_t, int64_t, int64_t, int, double)",
-        lambda *p: progress(Progress(*p)), onerror=_report_failed)
+        lambda *p: None if failed else progress(Progress(*p)),
+        onerror=lambda kind, exc, tb: failed.append(exc))
     opts = ffi.new("fsm_opts *", {"max_states": max_states, "max_seconds": max_seconds,
                                   "max_bytes": max_bytes, "threads": threads or os.cpu_count() or 1,
                                   "symmetry": symmetry, "report": report})
@@ -60,13 +62,11 @@ def check(spec: Spec, max_states: int = 0, max_seconds: float = 0.0,
     finally:
         lib.fsm_release(handle)
     result.compile_seconds = round(compile_seconds, 3)
+    if failed:      # raised in C's call back, where it cannot propagate: raised here, as
+        raise failed[0]   # the Python engine raises it
     if r.limit == 3:
         raise Interrupted(result)
     return result
-
-
-def _report_failed(exc_type, exc, tb) -> None:
-    """A progress line that could not be written (a closed pipe) does not stop the search."""
 
 
 def _result(spec: Spec, lib, handle, r, symmetry: bool, max_states: int, max_seconds: float,
