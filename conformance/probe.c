@@ -20,6 +20,16 @@
  *   fail F [P] / heal map exactly F's sectors, or page P's, to dm's error target (FIEMAP)
  *                     / map them back
  *   remount           umount and mount the file system again
+ * The namespace (names are files in the directory):
+ *   unlink F, rename F G (atomic replace), fsync_dir (fsync of the directory itself)
+ *   append A V        pwrite a page of version V at the end of A's file
+ *   truncate A P      ftruncate A's file to P pages
+ *   size F            the file's size in pages: s<N>, or ENOENT
+ *   cat F P           open F read-only, pread page P: v<N>, eof past the end, or ENOENT
+ *   rofs              whether the file system is mounted read-only now: ro or rw
+ *   powerloss         the point where the guest is killed without sync: steps before it run
+ *                     in the first boot (argv[4] "before"), steps after it in the next boot
+ *                     on the same image (argv[4] "after"); without argv[4], no power loss
  *
  * fail/heal/remount run the helper script given as argv[2] (dmsetup needs the whole
  * table): "<helper> fail <first sector> <sectors>" and "<helper> heal|remount".
@@ -33,12 +43,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define PAGE 4096
 static int fds[26];
 static char dir[256], helper[256], scenario[64];
 static int step;
+static enum { ALL, BEFORE, AFTER } phase = ALL;
 
 static void report(const char *op, int rc)
 {
@@ -131,15 +144,90 @@ static int run_helper(const char *args)
     return system(cmd) == 0 ? 0 : EIO;
 }
 
+static int fd_pages(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) < 0 ? -1 : (int)((st.st_size + PAGE - 1) / PAGE);
+}
+
+static void report_text(const char *op, const char *text)
+{
+    printf("R %s %d %s %s\n", scenario, step, op, text);
+    fflush(stdout);
+}
+
+/* The namespace steps; false if op is not one of them. */
+static int namespace_step(const char *op, const char *a, const char *b, const char *line)
+{
+    char path[512], other[512];
+    int p = 0;
+    path_of(a, path);
+    if (!strcmp(op, "unlink")) {
+        report(op, unlink(path) < 0 ? errno : 0);
+    } else if (!strcmp(op, "rename")) {
+        path_of(b, other);
+        report(op, rename(path, other) < 0 ? errno : 0);
+    } else if (!strcmp(op, "fsync_dir")) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        int rc = fd < 0 || fsync(fd) < 0 ? errno : 0;
+        if (fd >= 0)
+            close(fd);
+        report(op, rc);
+    } else if (!strcmp(op, "append")) {
+        int v = 0, fd = fds[slot(a)], pages = fd_pages(fd);
+        sscanf(line, "%*s %*s %d", &v);
+        report(op, pages < 0 ? errno : page_write(fd, pages, v));
+    } else if (!strcmp(op, "truncate")) {
+        sscanf(line, "%*s %*s %d", &p);
+        report(op, ftruncate(fds[slot(a)], (off_t)p * PAGE) < 0 ? errno : 0);
+    } else if (!strcmp(op, "size")) {
+        struct stat st;
+        char text[32];
+        if (stat(path, &st) < 0)
+            report(op, errno);
+        else {
+            snprintf(text, sizeof text, "s%d", (int)((st.st_size + PAGE - 1) / PAGE));
+            report_text(op, text);
+        }
+    } else if (!strcmp(op, "cat")) {
+        sscanf(line, "%*s %*s %d", &p);
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            report(op, errno);
+        else {
+            static char buf[PAGE];
+            ssize_t n = pread(fd, buf, PAGE, (off_t)p * PAGE);
+            char text[16];
+            snprintf(text, sizeof text, "v%d", (unsigned char)buf[0]);
+            if (n < 0)
+                report(op, errno);
+            else
+                report_text(op, n == 0 ? "eof" : text);
+            close(fd);
+        }
+    } else if (!strcmp(op, "rofs")) {
+        struct statvfs sv;
+        if (statvfs(dir, &sv) < 0)
+            report(op, errno);
+        else
+            report_text(op, sv.f_flag & ST_RDONLY ? "ro" : "rw");
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: probe DIR HELPER SCENARIO < steps\n");
+        fprintf(stderr, "usage: probe DIR HELPER SCENARIO [before|after] < steps\n");
         return 2;
     }
     snprintf(dir, sizeof dir, "%s", argv[1]);
     snprintf(helper, sizeof helper, "%s", argv[2]);
     snprintf(scenario, sizeof scenario, "%s", argv[3]);
+    if (argc > 4)
+        phase = !strcmp(argv[4], "before") ? BEFORE : AFTER;
     for (int i = 0; i < 26; i++)
         fds[i] = -1;
     char line[256], op[32], a[32], b[32];
@@ -150,6 +238,18 @@ int main(int argc, char **argv)
         if (sscanf(line, "%31s %31s %31s %d", op, a, b, &p) < 1)
             continue;
         step++;
+        if (!strcmp(op, "powerloss")) {
+            if (phase == BEFORE) {      /* the caller reboots the guest next */
+                report(op, run_helper("cut"));   /* the disk is gone from here on */
+                return 0;
+            }
+            phase = ALL;                /* AFTER: the steps from here on run */
+            continue;
+        }
+        if (phase == AFTER)
+            continue;
+        if (namespace_step(op, a, b, line))
+            continue;
         if (!strcmp(op, "open")) {
             char path[512];
             path_of(b, path);

@@ -17,12 +17,13 @@ import os as _os
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from . import registry
 from .kernel.policy import POLICIES
 from .render.files import diagram
-from .run import DEFAULTS, run_cell, run_matrix, threads_per_cell, validate_patch, verdict_of
+from .run import registry
+from .run.cells import DEFAULTS, Cell, run_cell, verdict_of
+from .run.matrix import run_matrix, threads_per_cell
+from .run.validate import own_claims, parse_expect, validate_patch
 from .trace import Trace, from_itf
-from .validate import own_claims, parse_expect
 
 
 @dataclass
@@ -49,13 +50,13 @@ class Check:
         return verdict_of({"verdicts": self.verdicts})
 
 
-def _options(fs: str, disable: Iterable[str], fpw: bool, bounds: dict[str, int] | None,
-             engine: str, **rest: Any) -> dict[str, Any]:
-    return DEFAULTS | {"fs": fs, "disable": list(disable), "fpw": fpw,
+def _options(fs: str, disable: Iterable[str], options: dict[str, Any] | None,
+             bounds: dict[str, int] | None, engine: str, **rest: Any) -> dict[str, Any]:
+    return DEFAULTS | {"fs": fs, "disable": list(disable), "options": dict(options or {}),
                        "bounds": dict(bounds or {}), "engine": engine} | rest
 
 
-def _typed(cell: dict[str, Any]) -> Check:
+def _typed(cell: Cell) -> Check:
     return Check(cell["spec"], cell["os"], cell["fs"], cell["bounds"], cell["engine"],
                  cell["verdicts"], cell["details"],
                  {n: from_itf(t["itf"]) for n, t in cell["traces"].items()}, cell["generated"],
@@ -64,25 +65,27 @@ def _typed(cell: dict[str, Any]) -> Check:
 
 
 def check(spec: str, os: str, *, fs: str = "ext4", disable: Iterable[str] = (),
-          fpw: bool = True, bounds: dict[str, int] | None = None, engine: str = "explicit",
-          property: str | None = None, max_states: int = 0, max_seconds: float = 0,
-          threads: int = 0, symmetry: bool = True, reduce: bool = True) -> Check:
-    """``fsmodel check SPEC --os OS ...``: engine explicit (native), python, smt or both."""
-    opts = _options(fs, disable, fpw, bounds, engine, max_states=max_states,
+          options: dict[str, Any] | None = None, bounds: dict[str, int] | None = None,
+          engine: str = "explicit", property: str | None = None, max_states: int = 0,
+          max_seconds: float = 0, threads: int = 0, symmetry: bool = True,
+          reduce: bool = True) -> Check:
+    """``fsmodel check SPEC --os OS ...``: engine explicit (native), python, smt or both;
+    ``options`` are the spec's family's (``{"fpw": False}`` for PostgreSQL)."""
+    opts = _options(fs, disable, options, bounds, engine, max_states=max_states,
                     max_seconds=max_seconds, threads=threads, symmetry=symmetry and reduce,
                     reduce=reduce)
     return _typed(run_cell(spec, os, opts, property))
 
 
 def matrix(specs: Iterable[str] | None = None, policies: Iterable[str] | None = None, *,
-           fs: str = "ext4", disable: Iterable[str] = (), fpw: bool = True,
-           bounds: dict[str, int] | None = None, engine: str = "explicit",
-           jobs: int = 0) -> dict[tuple[str, str], Check]:
+           fs: str = "ext4", disable: Iterable[str] = (),
+           options: dict[str, Any] | None = None, bounds: dict[str, int] | None = None,
+           engine: str = "explicit", jobs: int = 0) -> dict[tuple[str, str], Check]:
     """``fsmodel matrix``: every spec (default: shipped and patches) under every policy."""
     specs = list(specs or registry.all_ids())
     policies = list(policies or POLICIES)
     jobs = jobs or _os.cpu_count() or 1
-    opts = _options(fs, disable, fpw, bounds, engine, threads=threads_per_cell(0, jobs))
+    opts = _options(fs, disable, options, bounds, engine, threads=threads_per_cell(0, jobs))
     cells, _ = run_matrix(specs, policies, opts, jobs)
     return {k: _typed(c) for k, c in cells.items()}
 
@@ -98,7 +101,7 @@ def validate(patch: str, policies: Iterable[str] | None = None, *, baseline: str
     policies = list(policies or POLICIES)
     claims = list(expect) or own_claims(entry, policies)
     jobs = jobs or _os.cpu_count() or 1
-    opts = _options("ext4", (), True, bounds, "explicit", threads=threads_per_cell(0, jobs))
+    opts = _options("ext4", (), {}, bounds, "explicit", threads=threads_per_cell(0, jobs))
     return validate_patch(entry, base, policies, opts, parse_expect(claims, policies), jobs)
 
 

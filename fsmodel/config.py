@@ -1,35 +1,39 @@
-"""What one check is run with: policy, file system, bounds, environment behaviours."""
+"""What one check is run with: policy, file system, bounds, environment behaviours, options.
+
+The kernel's bounds and behaviours are declared here; a family adds its own (its ``Family``,
+fsmodel/families/base.py), and a configuration is validated against both.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
 
+from .families.base import Family, Range
 from .lang.expr import Bound
 from .kernel.policy import (FILESYSTEMS, FileSystem, Policy, check_kernel_patch, effective,
                             lookup_fs, lookup_policy)
 
+# Behaviours of the kernel and the machine, each on by default (--disable).
 ENVIRONMENT = {
     "eviction": "memory pressure evicts clean pages and unreferenced inodes",
     "third-party": "another process opens the data files, fsyncs them and closes them",
     "os-crash": "power loss or OS crash: page cache, descriptions and error state are lost",
-    "pg-crash": "PostgreSQL is killed (besides PANIC): kernel state survives",
     "faults": "the device fails writes to a file: transient, persistent, or gone (ENODEV)",
 }
 
-# name: (default, lowest, highest, meaning).  The defaults admit every interleaving class: two
-# of each thing that interacts (files, backends, faults, crashes), so that no default hides a
-# trace that needs a second one (a descriptor passed for another file, a second fault while
-# the first is pending, a crash during recovery).
+# The kernel's bounds.  The defaults admit every interleaving class: two of each thing that
+# interacts (files, faults, crashes), so that no default hides a trace that needs a second one
+# (a second fault while the first is pending, a crash during recovery).
 BOUNDS = {
-    "files": (2, 1, 3, "data files (segments)"),
-    "pages": (1, 1, 3, "pages per file"),
-    "backends": (2, 1, 3, "backends that write buffers"),
-    "writes": (2, 1, 6, "changes committed in all"),
-    "checkpoints": (2, 1, 6, "checkpoints started, end-of-recovery ones included"),
-    "crashes": (2, 0, 3, "crashes (PostgreSQL or OS) besides PANIC"),
-    "faults": (2, 0, 3, "device faults that start"),
-    "queue": (1, 1, 3, "fsync request queue / descriptor socket capacity"),
-    "errseq-wrap": (4, 2, 8, "errseq_t counter modulus (the kernel's wraps at 2^20)"),
+    "files": Range(2, 1, 3, "data files (inodes)"),
+    "pages": Range(1, 1, 3, "pages per file"),
+    "writes": Range(2, 1, 6, "changes written (committed) in all"),
+    "crashes": Range(2, 0, 3, "crashes (of the application or the OS)"),
+    "faults": Range(2, 0, 3, "device faults that start"),
+    "errseq-wrap": Range(4, 2, 8, "errseq_t counter modulus (the kernel's wraps at 2^20)"),
 }
+
+NO_FAMILY = Family("kernel", "the kernel alone")
 
 
 class BadConfig(ValueError):
@@ -42,10 +46,11 @@ class Config:
     fs: FileSystem
     bounds: dict[str, int]
     environment: frozenset[str]
-    fpw: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
     # Model-level reductions that keep every verdict and shortest length (tests check it):
     # no persistent fault kind, no dead redo pointer.  Off: the model as first written.
     reduce: bool = True
+    family: Family = NO_FAMILY
 
     @property
     def kernel_policy(self) -> Policy:
@@ -68,54 +73,96 @@ class Config:
     def on(self, behaviour: str) -> bool:
         return behaviour in self.environment
 
+    def option(self, name: str) -> Any:
+        return self.options[name]
+
     def describe(self) -> dict:
-        return {"os": self.policy.id, "fs": self.fs.id, "bounds": dict(self.bounds),
-                "disabled": sorted(set(ENVIRONMENT) - self.environment),
-                "full_page_writes": self.fpw}
+        declared = list(ENVIRONMENT) + list(self.family.environment)
+        out = {"os": self.policy.id, "fs": self.fs.id, "bounds": dict(self.bounds),
+               "disabled": sorted(set(declared) - self.environment)}
+        for name, choice in self.family.options.items():
+            out[choice.shown_as or name] = self.options[name]
+        return out
 
 
-def check_bounds(bounds: dict, what: str = "bound") -> None:
+def ranges(family: Family = NO_FAMILY) -> dict[str, Range]:
+    """Every bound a spec of the family reads: the kernel's, then the family's."""
+    return BOUNDS | family.bounds
+
+
+def behaviours(family: Family = NO_FAMILY) -> dict[str, str]:
+    return ENVIRONMENT | family.environment
+
+
+def check_bounds(bounds: dict, family: Family = NO_FAMILY, what: str = "bound") -> None:
     """Known names, integer values in range (a spec's own bounds as much as the user's)."""
+    known = ranges(family)
     for k, v in bounds.items():
-        if k not in BOUNDS:
-            raise BadConfig(f"unknown {what} '{k}' (choose from {', '.join(BOUNDS)})")
-        lo, hi = BOUNDS[k][1], BOUNDS[k][2]
-        if type(v) is not int or not lo <= v <= hi:
-            raise BadConfig(f"{what} --{k} {v!r} is out of range ({lo} to {hi})")
+        if k not in known:
+            raise BadConfig(f"unknown {what} '{k}' (choose from {', '.join(known)})")
+        r = known[k]
+        if type(v) is not int or not r.lo <= v <= r.hi:
+            raise BadConfig(f"{what} --{k} {v!r} is out of range ({r.lo} to {r.hi})")
 
 
-def check_options(owner: str, options: dict) -> None:
-    """A patch's scenario: fs a file system, fpw a bool, disable behaviours that exist."""
-    if not isinstance(options, dict) or not set(options) <= {"fs", "fpw", "disable"}:
-        raise BadConfig(f"{owner}: options = {options!r}: takes a dict of fs, fpw, disable")
+def check_choices(family: Family, options: dict[str, Any], owner: str = "option") -> None:
+    """Each option the family's, with one of its values."""
+    for name, value in options.items():
+        if name not in family.options:
+            raise BadConfig(f"{owner}: unknown option '{name}' (choose from "
+                            f"{', '.join(family.options) or 'none'})")
+        choice = family.options[name]
+        if not any(type(value) is type(c) and value == c for c in choice.values):
+            raise BadConfig(f"{owner}: option {name} = {value!r}: takes "
+                            f"{' or '.join(map(repr, choice.values))}")
+
+
+def check_disable(family: Family, disable: Iterable[str], owner: str = "") -> None:
+    known = behaviours(family)
+    for d in disable:
+        if d not in known:
+            raise BadConfig(f"{owner}unknown environment behaviour '{d}' "
+                            f"(choose from {', '.join(known)})")
+
+
+def check_options(owner: str, options: dict, family: Family = NO_FAMILY) -> None:
+    """A patch's scenario: fs a file system, disable behaviours that exist, and the family's
+    options."""
+    if not isinstance(options, dict):
+        raise BadConfig(f"{owner}: options = {options!r}: takes a dict of fs, disable and "
+                        "the family's options")
     if "fs" in options and options["fs"] not in FILESYSTEMS:
         raise BadConfig(f"{owner}: options fs = {options['fs']!r}: takes one of "
                         f"{', '.join(FILESYSTEMS)}")
-    if "fpw" in options and type(options["fpw"]) is not bool:
-        raise BadConfig(f"{owner}: options fpw = {options['fpw']!r}: takes True or False")
-    bad = [d for d in options.get("disable", ()) if d not in ENVIRONMENT]
-    if bad or not isinstance(options.get("disable", ()), (tuple, list)):
-        raise BadConfig(f"{owner}: options disable = {options.get('disable')!r}: takes a "
-                        f"tuple of {', '.join(ENVIRONMENT)}")
+    disable = options.get("disable", ())
+    if not isinstance(disable, (tuple, list)) or any(d not in behaviours(family)
+                                                     for d in disable):
+        raise BadConfig(f"{owner}: options disable = {disable!r}: takes a tuple of "
+                        f"{', '.join(behaviours(family))}")
+    check_choices(family, {k: v for k, v in options.items() if k not in ("fs", "disable")},
+                  f"{owner}: options")
 
 
-def default_bounds(own: dict[str, int] | None = None) -> dict[str, int]:
+def default_bounds(own: dict[str, int] | None = None,
+                   family: Family = NO_FAMILY) -> dict[str, int]:
     """Every bound at its default, under a spec's ``own`` defaults."""
-    return {k: v[0] for k, v in BOUNDS.items()} | (own or {})
+    return {k: r.default for k, r in ranges(family).items()} | (own or {})
 
 
-def make_config(os: str, fs: str = "ext4", disable: list[str] | None = None,
-                fpw: bool = True, bounds: dict[str, int] | None = None,
-                defaults: dict[str, int] | None = None, reduce: bool = True) -> Config:
-    """Validate user choices; ``defaults`` are the spec's own bounds, ``bounds`` the user's."""
+def make_config(os: str, fs: str = "ext4", disable: Iterable[str] = (),
+                bounds: dict[str, int] | None = None, *, defaults: dict[str, int] | None = None,
+                options: dict[str, Any] | None = None, family: Family = NO_FAMILY,
+                reduce: bool = True) -> Config:
+    """Validate user choices; ``defaults`` are the spec's own bounds, ``bounds`` the user's,
+    ``options`` the family's options (the rest at their defaults)."""
     policy = lookup_policy(os)
     filesystem = lookup_fs(fs, policy)
-    disable = disable or []
-    for d in disable:
-        if d not in ENVIRONMENT:
-            raise BadConfig(f"unknown environment behaviour '{d}' "
-                            f"(choose from {', '.join(ENVIRONMENT)})")
-    check_bounds(defaults or {}, "the spec's bound")
-    check_bounds(bounds or {}, "bound")
-    merged = default_bounds(defaults) | (bounds or {})
-    return Config(policy, filesystem, merged, frozenset(ENVIRONMENT) - set(disable), fpw, reduce)
+    disable = list(disable)
+    check_disable(family, disable)
+    check_bounds(defaults or {}, family, "the spec's bound")
+    check_bounds(bounds or {}, family, "bound")
+    check_choices(family, options or {})
+    merged = default_bounds(defaults, family) | (bounds or {})
+    chosen = {k: c.default for k, c in family.options.items()} | (options or {})
+    return Config(policy, filesystem, merged, frozenset(behaviours(family)) - set(disable),
+                  chosen, reduce, family)

@@ -1,12 +1,13 @@
 """Shared test helpers: build a spec, replay a script, and an independent interpreter."""
 from __future__ import annotations
 
-from fsmodel import registry
-from fsmodel.config import make_config
+from fsmodel.run import registry
+from fsmodel.config import make_config, ranges
+from fsmodel.families.base import family_of
 from fsmodel.engines import native
 from fsmodel.engines.pycompile import compile_spec
 from fsmodel.engines.replay import replay
-from fsmodel.known import SMALLEST
+from fsmodel.run.known import SMALLEST
 from fsmodel.lang.expr import Const, Expr, Local, Op, Var
 from fsmodel.lang.spec import Assign, Let, Require, Spec, Store
 
@@ -14,11 +15,16 @@ from fsmodel.lang.spec import Assign, Let, Require, Spec, Store
 ONE = {k.replace("-", "_"): v for k, v in SMALLEST.items()}
 
 
-def build(spec_id: str, os: str, fs: str = "ext4", disable=(), fpw: bool = True,
+def build(spec_id: str, os: str, fs: str = "ext4", disable=(), fpw: bool | None = None,
           protocol=None, reduce: bool = True, **bounds) -> Spec:
+    """The spec under a configuration; bounds its family does not read are left out (the
+    scripts' ONE names backends for every family)."""
     entry = protocol or registry.find(spec_id)
+    fam = family_of(entry)
     bounds = {k.replace("_", "-"): v for k, v in bounds.items()}
-    cfg = make_config(os, fs, list(disable), fpw, bounds, entry.bounds, reduce)
+    bounds = {k: v for k, v in bounds.items() if k in ranges(fam)}
+    cfg = make_config(os, fs, list(disable), bounds, defaults=entry.bounds,
+                      options={} if fpw is None else {"fpw": fpw}, family=fam, reduce=reduce)
     return entry.build(cfg)
 
 

@@ -36,39 +36,53 @@ class Mutant:
 
 MUTANTS = [
     # -- the kernel model --------------------------------------------------------------
-    Mutant("K1", "fsmodel/kernel/model.py",
+    Mutant("K1", "fsmodel/kernel/errors.py",
            "            u[self.err[f]] = errseq.set_error(self.err[f], self.wrap)\n",
            "            u[self.err[f]] = self.err[f]\n",
            "a failed write-back records no error in the file's errseq_t"),
-    Mutant("K2", "fsmodel/kernel/model.py",
+    Mutant("K2", "fsmodel/kernel/errors.py",
            "            u[value] = errseq.mark_seen(value)\n            u.store(cursors, s, value)\n",
            "            u[value] = errseq.mark_seen(value)\n",
            "fsync reports an error without advancing the description's cursor"),
-    Mutant("K3", "fsmodel/kernel/model.py",
+    Mutant("K3", "fsmodel/kernel/pagecache.py",
            "        u[self.inode[f]] = False\n        u[self.err[f]] = 0\n        for p in range(self.P):",
            "        u[self.inode[f]] = False\n        for p in range(self.P):",
            "an evicted inode keeps its error (the eviction hole of #71 closed)"),
-    Mutant("K4", "fsmodel/kernel/model.py",
+    Mutant("K4", "fsmodel/kernel/pagecache.py",
            "out = self.inode[f] & ~self.referenced(f) & ~self.dirty(f)",
            "out = self.inode[f] & ~self.dirty(f)",
            "an inode with open descriptions can be evicted"),
-    Mutant("K5", "fsmodel/kernel/model.py",
+    Mutant("K5", "fsmodel/kernel/environment.py",
            "                u[self.page[f][p]] = ABSENT\n                u[self.cache[f][p]] = 0\n"
            "            u[self.inode[f]] = False\n",
            "                pass\n            u[self.inode[f]] = False\n",
            "an OS crash keeps the page cache"),
-    Mutant("K6", "fsmodel/kernel/model.py",
+    Mutant("K6", "fsmodel/kernel/pagecache.py",
            "        if fate == KEEP:                 # ext4: clean, content kept until evicted "
            "(#1, ATC20)\n            u[self.page[f][p]] = CLEAN\n",
            "        if fate == KEEP:                 # ext4: clean, content kept until evicted "
            "(#1, ATC20)\n            u[self.page[f][p]] = DIRTY\n",
            "ext4 keeps a failed page dirty (as PostgreSQL assumed)"),
-    Mutant("K7", "fsmodel/kernel/model.py",
-           "        with u.when(self.fault[f] == NO_FAULT):\n            u[self.disk[f][p]] = "
-           "self.cache[f][p]\n",
-           "        with u.when(self.fault[f] == NO_FAULT):\n            u[self.disk[f][p]] = "
-           "self.disk[f][p]\n",
+    Mutant("K7", "fsmodel/kernel/pagecache.py",
+           "        with u.when(ok):\n            u[self.disk[f][p]] = self.cache[f][p]\n",
+           "        with u.when(ok):\n            u[self.disk[f][p]] = self.disk[f][p]\n",
            "a successful write-back does not reach the disk"),
+    Mutant("K8", "fsmodel/kernel/journal.py",
+           "        with u.when(~ok):\n            k.record_error(u, f)\n            "
+           "u[k.jstate[f]] = FAILED\n",
+           "        with u.when(~ok):\n            k.record_error(u, f)\n            "
+           "self.forget(u, f)\n",
+           "data=journal: a failed in-place write drops the journal's copy (a power loss "
+           "would not replay it)"),
+    Mutant("K9", "fsmodel/kernel/namespace.py",
+           "        if self.pol.fsync_names:\n            self.commit_metadata(u)\n",
+           "        if self.pol.fsync_names:\n            pass\n",
+           "a file's fsync on Linux leaves a new name undurable"),
+    Mutant("K10", "fsmodel/kernel/namespace.py",
+           "        for n in range(len(self.names)):\n            u[self.dentry[n]] = "
+           "self.dentry_disk[n]\n",
+           "        for n in range(len(self.names)):\n            pass\n",
+           "a power loss keeps the names of the directory as they were in memory"),
     # -- errseq_t ------------------------------------------------------------------------
     Mutant("E1", "fsmodel/kernel/errseq.py",
            "return ite(is_seen(v), ((counter(v) + 1) % wrap) * CTR_INC + 1, "
@@ -121,8 +135,8 @@ MUTANTS = [
            "the checkpointer drops the requests it absorbs"),
     # -- the properties ----------------------------------------------------------------------
     Mutant("Q1", "fsmodel/families/postgres/properties.py",
-           "sound = And(k.disk[f][p] >= self.ckpt[f][p] for f, p in pages)",
-           "sound = And(k.disk[f][p] + 1 >= self.ckpt[f][p] for f, p in pages)",
+           "sound = And(k.durable(f, p) >= self.ckpt[f][p] for f, p in pages)",
+           "sound = And(k.durable(f, p) + 1 >= self.ckpt[f][p] for f, p in pages)",
            "checkpoint-soundness tolerates a page one version behind"),
     Mutant("Q2", "fsmodel/families/postgres/recovery.py",
            "u[self.lost] = self.lost | (got < need)", "u[self.lost] = self.lost",

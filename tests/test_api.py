@@ -40,7 +40,8 @@ def test_a_bad_choice_raises_a_value_error_naming_the_choices():
 def test_matrix_tells_its_watcher_how_far_each_running_cell_is():
     """A cell that runs for seconds is reported while it runs (cells running, their distinct
     states), and its last report is at most what it finally explored."""
-    from fsmodel.run import DEFAULTS, Watch, run_matrix
+    from fsmodel.run.cells import DEFAULTS
+    from fsmodel.run.matrix import Watch, run_matrix
 
     class Record(Watch):
         def __init__(self):

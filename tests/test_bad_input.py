@@ -23,7 +23,7 @@ def one_line(p, code, needle):
     assert len(lines) == 1 and needle in lines[0], p.stderr
 
 
-PATCH = '''from fsmodel.registry import spec_file
+PATCH = '''from fsmodel import spec_file
 SPEC = spec_file("pg_panic").variant(id="mine", baseline="pg-panic", {field})
 '''
 

@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from fsmodel.run import EngineDisagreement, compare_engines as _compare
-from fsmodel import registry
+from fsmodel.run.cells import EngineDisagreement, compare_engines as _compare
+from fsmodel.run import registry
 from fsmodel.config import default_bounds
 from fsmodel.kernel.policy import POLICIES
 
@@ -73,7 +73,7 @@ def test_list_shows_each_specs_own_default_bounds():
     for sid, entry in registry.shipped().items():
         at = next(i for i, line in enumerate(lines) if line.split()[:1] == [sid])
         shown = dict(kv.split("=") for kv in lines[at + 1].split())
-        expected = {k: str(v) for k, v in default_bounds(entry.bounds).items()}
+        expected = {k: str(v) for k, v in default_bounds(entry.bounds, entry.family).items()}
         assert shown == expected, sid
     fdpass = next(i for i, line in enumerate(lines) if line.split()[:1] == ["pg-fdpass"])
     assert "pages=2" in lines[fdpass + 1] and "queue=2" in lines[fdpass + 1]

@@ -6,7 +6,9 @@ from fsmodel.conformance.compare import compare, parse, unexplained
 from fsmodel.conformance.kernel_replay import Untranslatable, translate
 from fsmodel.conformance.predict import predict
 from fsmodel.conformance.scenarios import SCENARIOS, SETUP
-from fsmodel.known import KNOWN
+from fsmodel.run.known import every_known, trace_of
+
+KNOWN = every_known()
 
 BY_ID = {s.id: s for s in SCENARIOS}
 
@@ -46,7 +48,7 @@ def test_comparison_flags_a_step_the_kernel_disagrees_with():
 
 
 def test_the_eviction_trace_translates_to_kernel_steps():
-    t = KNOWN["T3"].trace()
+    t = trace_of(KNOWN["T3"])
     script = translate(t)
     assert script.steps[:3] == ["open A f", "write A 0 1", "close A"]
     assert "remount" in script.steps and "fail f" in script.steps
@@ -57,4 +59,41 @@ def test_the_eviction_trace_translates_to_kernel_steps():
 
 def test_a_trace_of_two_files_is_refused():
     with pytest.raises(Untranslatable, match="one data file"):
-        translate(KNOWN["T7"].trace())
+        translate(trace_of(KNOWN["T7"]))
+
+
+def step(sid, which, os="linux-5.8", fs="ext4"):
+    """The model's results for a scenario's step (its last occurrence)."""
+    s = BY_ID[sid]
+    last = max(i for i, st in enumerate(s.steps) if st == which)
+    return results(sid, os, fs)[last]
+
+
+def test_a_name_is_durable_after_a_commit_and_not_before():
+    # on Linux the fsync of a new file commits its name (the journal commit it forces);
+    # fsync(2) promises only the file, so under FreeBSD's policy the name may be lost
+    assert step("pl-create-fsync", "size g") == ["s1"]
+    assert step("pl-create-fsync", "size g", "freebsd") == ["ENOENT", "s1"]
+    # nothing synced: the power may go before or after the journal's own commit
+    assert step("pl-create", "size g") == ["ENOENT", "s0", "s1"]
+    assert step("pl-rename-dirsync", "size t") == ["ENOENT"]
+    assert step("pl-unlink", "size f") == ["ENOENT"]
+    assert step("pl-truncate", "size f") == ["s1"]
+
+
+def test_ext4_can_commit_a_size_ahead_of_its_data():
+    # the renamed file, never synced: its size on disk before its data ('pl-rename-unsynced'
+    # read version 0 with size 1 on 6.12's ext4); Btrfs and XFS update the size as the write
+    # ends
+    assert step("pl-rename-unsynced", "cat f 0") == ["eof", "v0", "v1"]
+    assert step("pl-rename-unsynced", "cat f 0", fs="btrfs") == ["eof", "v1"]
+
+
+def test_data_journal_reads_the_old_copy_yet_a_power_loss_replays_the_journal():
+    j = "ext4-journal-6.12"
+    assert step("failed-inplace-twice", "read A 0", fs=j) == ["v0"]
+    assert step("failed-inplace-twice", "cat f 0", fs=j) == ["v0"]     # after a clean remount
+    assert step("pl-failed-inplace-twice", "cat f 0", fs=j) == ["v1"]  # after a power loss
+    # 6.1 wrote in place later, whenever jbd2 chose: before or after the fault healed
+    assert step("pl-failed-inplace-twice", "cat f 0", fs="ext4-journal") == ["v1"]
+    assert step("failed-inplace-twice", "cat f 0", fs="ext4-journal") == ["v0", "v1"]

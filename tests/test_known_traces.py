@@ -4,8 +4,10 @@ import dataclasses
 
 import pytest
 
-from fsmodel import registry
-from fsmodel.known import KNOWN
+from fsmodel.run import registry
+from fsmodel.run.known import every_known, trace_of
+
+KNOWN = every_known()
 
 from helpers import ONE, build, run, shortest
 from fsmodel.engines.replay import replay
@@ -148,7 +150,7 @@ def test_fixes_hold_where_the_os_retries(spec_id, os):
 
 @pytest.mark.parametrize("known", list(KNOWN.values()), ids=list(KNOWN))
 def test_every_known_trace_replays_to_its_violation(known):
-    t = known.trace()
+    t = trace_of(known)
     assert t.length == len(known.labels)
     assert t.explanation
 

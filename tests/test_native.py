@@ -1,7 +1,7 @@
 """The native engine against the Python reference: the same graph, counts, verdicts, traces."""
 import pytest
 
-from fsmodel import registry
+from fsmodel.run import registry
 from fsmodel.engines import native, pybfs
 from fsmodel.engines.native import compiler
 from fsmodel.engines.pycompile import compile_spec
@@ -23,7 +23,7 @@ def patch_spec(patch_id, os):
     p = registry.find(patch_id)
     o = p.options
     return build(patch_id, os, fs=o.get("fs", "ext4") if os.startswith("linux") else "ext4",
-                 fpw=o.get("fpw", True), disable=list(o.get("disable", ())),
+                 fpw=o.get("fpw"), disable=list(o.get("disable", ())),
                  **SMALL | {k.replace("-", "_"): v for k, v in p.bounds.items()})
 
 

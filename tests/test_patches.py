@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from fsmodel import registry
+from fsmodel.run import registry
 from fsmodel.cli import main
 from fsmodel.engines import native
 from fsmodel.engines.replay import follow
@@ -73,7 +73,7 @@ def test_a_users_patch_in_a_few_lines_and_the_hole_it_opens(tmp_path, capsys):
     patch = tmp_path / "forget.py"
     patch.write_text(
         'from fsmodel.families.postgres import FORGET\n'
-        'from fsmodel.registry import spec_file\n'
+        'from fsmodel import spec_file\n'
         'SPEC = spec_file("pg_panic").variant(id="panic-to-forget", baseline="pg-panic",\n'
         '                                     on_fsync_error=FORGET)\n')
     rc, out = validate(capsys, str(patch), "--os", "freebsd", "--files", "2")
@@ -125,7 +125,7 @@ def test_forged_start_sync_fixes_the_forgery_unless_its_fsync_fails():
 ])
 def test_validate_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
     bad = tmp_path / "bad_kernel.py"
-    bad.write_text('from fsmodel.registry import spec_file\n'
+    bad.write_text('from fsmodel import spec_file\n'
                    'SPEC = spec_file("pg_panic").variant(id="x", baseline="pg-panic",\n'
                    '                                     kernel={"no_such_field": True})\n')
     argv = [str(bad) if a == "{bad_kernel}" else a for a in argv]

@@ -140,18 +140,42 @@ def test_invalidating_file_systems_drop_the_failed_content(fs):
     assert final["page[0][0]"] == "invalid"
 
 
+JOURNAL_VIEW = ("returned", "journal[0]", "journal_ver[0][0]", "disk[0][0]")
+
+
+def journal(script, fs="ext4-journal", **kw):
+    final = returned("linux-4.16", "open; write; fault(kind=transient); " + script, fs=fs, **kw)
+    return tuple(final[k] for k in JOURNAL_VIEW)
+
+
 def test_ext4_data_journal_returns_0_then_reports_later():
-    final = returned("linux-4.16", "open; write; fault(kind=transient); fsync(via=fd)",
-                     fs="ext4-journal")
-    assert final["returned"] == "0" and final["disk[0][0]"] == 1
-    # the in-place write (jbd2's checkpoint) fails later and the next fsync reports it
-    final = returned("linux-4.16", "open; write; fault(kind=transient); fsync(via=fd); "
-                                   "checkpoint; fsync(via=fd)", fs="ext4-journal")
-    assert final["returned"] == "EIO"
+    # fsync commits the page to the journal (durable: a power loss replays it), not in place
+    assert journal("fsync(via=fd)") == ("0", "pending", 1, 0)
+    # jbd2's in-place write fails later: the next fsync reports it, the page in place stays
+    # old and the journal keeps the new one (the kernel runs: 'failed-inplace-twice')
+    assert journal("fsync(via=fd); checkpoint; fsync(via=fd)") == ("EIO", "failed", 1, 0)
     # healed before the in-place write: nothing to report (the conformance run 'partial')
-    final = returned("linux-4.16", "open; write; fault(kind=transient); fsync(via=fd); "
-                                   "heal; checkpoint; fsync(via=fd)", fs="ext4-journal")
-    assert final["returned"] == "0"
+    assert journal("fsync(via=fd); heal; checkpoint; fsync(via=fd)") == ("0", "none", 0, 1)
+
+
+def test_ext4_data_journal_reads_the_old_copy_but_a_power_loss_replays_the_new():
+    # after a failed in-place write the page is evicted: a read returns the stale in-place
+    # copy, while what survives a power loss is the journal's ('failed-inplace-twice' and
+    # 'pl-failed-inplace-twice' on 6.1 and 6.12)
+    script = ("fsync(via=fd); checkpoint; heal; close(via=fd); evict_page; os_crash")
+    final = returned("linux-4.16", "open; write; fault(kind=transient); " + script,
+                     fs="ext4-journal", crashes=1)
+    assert (final["journal[0]"], final["disk[0][0]"], final["fsync_lied"]) == ("none", 1, False)
+    before = run("os-contract", "linux-4.16", "open; write; fault(kind=transient); "
+                 "fsync(via=fd); checkpoint; heal; close(via=fd); evict_page",
+                 fs="ext4-journal", crashes=1)[1]
+    assert (before["page[0][0]"], before["disk[0][0]"], before["journal_ver[0][0]"]) == \
+        ("absent", 0, 1)
+
+
+def test_ext4_data_journal_on_6_12_writes_in_place_at_fsync():
+    # 6.5+: fsync writes in place and reports its own failure, the journal keeps the data
+    assert journal("fsync(via=fd)", fs="ext4-journal-6.12") == ("EIO", "failed", 1, 0)
 
 
 def test_nfs_close_flushes_and_reports():

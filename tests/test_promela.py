@@ -7,14 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from fsmodel import registry
+from fsmodel.run import registry
 from fsmodel.engines import promela
 from fsmodel.engines.promela import SpinUnavailable, run_spin, to_promela
 from fsmodel.engines.pybfs import check
 from fsmodel.engines.replay import replay
 from fsmodel.lang.expr import Const, count, ite, select
 from fsmodel.lang.spec import Bool, Enum, Int, Spec
-from fsmodel.run import DEFAULTS, build_spec
+from fsmodel.run.cells import DEFAULTS, build_spec
 
 if shutil.which("spin") is None or shutil.which("gcc") is None:
     pytest.skip("SPIN checks need spin and gcc (Debian: apt-get install spin gcc)",

@@ -6,7 +6,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from fsmodel import registry
+from fsmodel.run import registry
 from fsmodel.engines import native, pybfs
 from fsmodel.kernel.policy import POLICIES
 
@@ -27,7 +27,7 @@ def scenario(spec_id, os, **bounds):
     entry = registry.find(spec_id)
     o = getattr(entry, "options", {})
     fs = o.get("fs", "ext4") if POLICIES[os].linux else "ext4"
-    return dict(fs=fs, fpw=o.get("fpw", True), disable=list(o.get("disable", ())),
+    return dict(fs=fs, fpw=o.get("fpw"), disable=list(o.get("disable", ())),
                 **bounds | {k.replace("-", "_"): v for k, v in entry.bounds.items()
                             if k not in bounds})
 

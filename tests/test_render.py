@@ -9,10 +9,12 @@ import pytest
 
 from fsmodel.cli import main
 from fsmodel.engines.graph import state_graph
-from fsmodel.known import KNOWN
+from fsmodel.run.known import every_known, trace_of
+
+KNOWN = every_known()
 from fsmodel.render import dot, mermaid
 from fsmodel.render.files import diagram
-from fsmodel.render.gallery import write_gallery
+from fsmodel.run.gallery import write_gallery
 from fsmodel.render.lanes import layout
 from fsmodel.trace import from_itf
 
@@ -28,17 +30,17 @@ def calls_of(trace, name):
 
 def test_calls_record_what_each_fsync_returned():
     # T4: the third party's fsync gets the EIO, the checkpointer's then returns 0
-    t = KNOWN["T4"].trace()
+    t = trace_of(KNOWN["T4"])
     assert calls_of(t, "fsync") == [("other", "EIO"), ("checkpointer", "0")]
     assert calls_of(t, "write-back") == [("other", "EIO")]
     # T1: the retried fsync after the failed one returns 0 (the page was marked clean)
-    assert calls_of(KNOWN["T1"].trace(), "fsync") == [("checkpointer", "EIO"),
+    assert calls_of(trace_of(KNOWN["T1"]), "fsync") == [("checkpointer", "EIO"),
                                                       ("checkpointer", "0")]
 
 
 def test_open_records_the_cursor_it_sampled():
     # 4.13 samples the unseen error and marks it seen (T2); 4.16 samples 0 for an unseen one
-    t = KNOWN["T2"].trace()
+    t = trace_of(KNOWN["T2"])
     opens = [c for s in t.steps for c in s.calls if c["call"] == "open"]
     assert [c["args"]["cursor"] for c in opens] == [0, 3]
     spec = build("pg-panic", "linux-4.16", **ONE)
@@ -54,7 +56,7 @@ def test_open_records_the_cursor_it_sampled():
 
 
 def test_itf_round_trip_draws_the_same_diagram():
-    t = KNOWN["T5"].trace()
+    t = trace_of(KNOWN["T5"])
     back = from_itf(json.loads(json.dumps(t.to_itf())))
     assert back.explanation == t.explanation and back.steps[5].calls == t.steps[5].calls
     assert dot.render(layout(back)).source == dot.render(layout(t)).source
@@ -62,7 +64,7 @@ def test_itf_round_trip_draws_the_same_diagram():
 
 
 def test_lanes_put_state_where_it_belongs_and_mark_the_violation():
-    d = layout(KNOWN["T3"].trace())
+    d = layout(trace_of(KNOWN["T3"]))
     assert d.lanes[-3:] == ["page cache", "errseq and cursors", "disk"]
     evict = next(r for r in d.rows if r.action == "evict_inode")
     assert evict.lane == "page cache"
@@ -76,7 +78,7 @@ def test_lanes_put_state_where_it_belongs_and_mark_the_violation():
 
 def test_every_lane_drawn_is_explained_in_a_legend():
     # T4 has a third party; the legend names each lane drawn, in order, with the model's doc
-    t = KNOWN["T4"].trace()
+    t = trace_of(KNOWN["T4"])
     d = layout(t)
     assert [item.split(":")[0] for item in d.legend] == d.lanes
     assert d.lanes.index("other") < d.lanes.index("page cache")   # processes, then kernel
@@ -92,18 +94,18 @@ def test_every_lane_drawn_is_explained_in_a_legend():
 
 
 def test_explanations_follow_the_state():
-    r2 = KNOWN["R2"].trace()
+    r2 = trace_of(KNOWN["R2"])
     # the end-of-recovery checkpoint completed without writing the page (BLK_DONE), then
     # power loss: the page reads 0 and its WAL is before the checkpoint
     assert r2.explanation == ("recovery lost committed data: file 0 page 0 reads version 0, "
                               "but version 1 was committed before the last checkpoint, whose "
                               "WAL is recycled")
-    c1 = KNOWN["C1"].trace()
+    c1 = trace_of(KNOWN["C1"])
     assert c1.explanation == "fsync returned 0; file 0 page 0 is version 0 on disk, 1 written"
 
 
 def test_mermaid_has_a_message_per_call_and_its_reply():
-    t = KNOWN["T5"].trace()
+    t = trace_of(KNOWN["T5"])
     text = mermaid.render(layout(t))
     calls = [c for s in t.steps for c in s.calls]
     assert text.count("->>") - text.count("-->>") == len(calls)
@@ -113,14 +115,14 @@ def test_mermaid_has_a_message_per_call_and_its_reply():
 
 
 def test_dot_pins_every_node_and_svg_carries_its_digest():
-    d = layout(KNOWN["T1"].trace())
+    d = layout(trace_of(KNOWN["T1"]))
     g = dot.render(d)
     assert 'layout=neato' in g.source
     nodes = [n for n in re.findall(r'^\t("[^"]+"|\w+) \[', g.source, re.M)
              if n not in ("node", "edge", "graph")]
     pinned = re.findall(r'pos="[-\d.]+,[-\d.]+!"', g.source)
     assert len(pinned) == len(nodes) > 0
-    svg = diagram(KNOWN["T1"].trace(), "svg").decode()
+    svg = diagram(trace_of(KNOWN["T1"]), "svg").decode()
     digest = re.search(r"fsmodel lane diagram (\w+)", g.source).group(1)
     assert f"fsmodel lane diagram {digest}" in svg and "<svg" in svg
 
@@ -200,7 +202,7 @@ def test_report_links_every_violated_cell_to_its_diagrams(tmp_path):
 ])
 def test_render_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
     files = {"{bad}": "not json", "{notitf}": json.dumps({"states": []}),
-             "{good}": json.dumps(KNOWN["C1"].trace().to_itf())}
+             "{good}": json.dumps(trace_of(KNOWN["C1"]).to_itf())}
     for key, text in files.items():
         (tmp_path / key[1:-1]).write_text(text)
     argv = [str(tmp_path / a[1:-1]) if a in files else a for a in argv]
@@ -228,8 +230,8 @@ def test_gallery_is_current(tmp_path):
 def test_either_engine_trace_ends_in_the_fsync_that_returned_0(engine):
     """The calls come from the trace's states, whichever engine found it: the violating step
     of fsync-honesty is a sync call that returned 0 after a write-back that failed."""
-    from fsmodel.run import run_cell
-    opts = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {}, "max_states": 0,
+    from fsmodel.run.cells import run_cell
+    opts = {"fs": "ext4", "disable": [], "options": {}, "bounds": {}, "max_states": 0,
             "max_seconds": 0, "symmetry": True, "engine": engine, "depth": 8,
             "prove_seconds": 5}
     cell = run_cell("os-contract", "linux-4.16", opts)

@@ -4,7 +4,7 @@ import random
 import pytest
 import z3
 
-from fsmodel import registry
+from fsmodel.run import registry
 from fsmodel.engines.analysis import commuting, interval, value_bits
 from fsmodel.engines.pybfs import check
 from fsmodel.engines.pycompile import compile_spec
@@ -48,7 +48,7 @@ def test_bmc_agrees_with_bfs_on_every_patch(patch_id, os):
     p = registry.find(patch_id)
     o = p.options
     spec = build(patch_id, os, fs=o.get("fs", "ext4") if os == "linux-5.8" else "ext4",
-                 fpw=o.get("fpw", True), disable=list(o.get("disable", ())),
+                 fpw=o.get("fpw"), disable=list(o.get("disable", ())),
                  **SMALL | {k.replace("-", "_"): v for k, v in p.bounds.items()})
     explicit = lengths(check(spec, progress=None))
     found = [n for n in explicit.values() if n]

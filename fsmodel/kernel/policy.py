@@ -40,6 +40,9 @@ class Policy:
     # them on for whichever policy it is checked under.
     keep_erroring_inodes: bool = False  # do not evict an inode holding an unreported error
     error_counter: bool = False         # a per-file-system count of write-back errors
+    # fsync of a file also makes every earlier change of a name durable (Linux: the journal
+    # commit it forces, measured); fsync(2) and POSIX promise only the file itself
+    fsync_names: bool = False
     uncertain: str = ""                 # what the sources leave open, and how it is modelled
     aliases: tuple[str, ...] = ()
     linux: bool = False
@@ -53,18 +56,20 @@ class FileSystem:
     fates: tuple[str, ...] | None = None  # overrides the policy's fate of a failed page
     close_flushes: bool = False           # close() writes dirty pages and reports (NFS)
     journal_data: bool = False            # fsync puts data in the journal and returns 0
+    journal_in_place: bool = False        # data=journal's fsync also writes in place (6.5+)
+    size_ahead: bool = False              # a new size can be committed before its data
     eats_errors: bool = False             # contents can be lost with no error recorded
     uncertain: str = ""
 
 
 _LINUX_COMMON = dict(record=ERRSEQ, bg_fates=(KEEP,), sync_fates=(KEEP,), has_syncfs=True,
-                     linux=True)
+                     linux=True, fsync_names=True)
 
 POLICIES: dict[str, Policy] = {p.id: p for p in [
     Policy("linux-4.12", "Linux before 4.13: one AS_EIO flag per file, first checker clears it",
            ("wiki: 'Linux < 4.13: fsync() errors can be lost in various ways'", "#1"),
            record=FLAG, bg_fates=(KEEP,), sync_fates=(KEEP,), has_syncfs=True, linux=True,
-           uncertain="the wiki says memory pressure can also lose the flag; modelled only "
+           fsync_names=True, uncertain="the wiki says memory pressure can also lose the flag; modelled only "
                      "through inode eviction"),
     Policy("linux-4.13", "Linux 4.13 and 4.15: errseq_t, open() samples the error as SEEN",
            ("wiki: 'Linux 4.13 and 4.15'", "#1", "#14", "kernel 5660e13d2fd6"),
@@ -118,21 +123,35 @@ POLICIES: dict[str, Policy] = {p.id: p for p in [
                      "and until-close records are not combined with it"),
 ]}
 
-RUN = "fsmodel conformance, Debian 6.1.0-56 and 6.12.117 under QEMU"
+RUN = "fsmodel conformance, Debian 6.1 and 6.12 under QEMU"
 
 FILESYSTEMS: dict[str, FileSystem] = {f.id: f for f in [
     FileSystem("ext4", "ext4 data=ordered: failed page clean, new content kept until evicted",
-               ("#1", "ATC20")),
-    FileSystem("ext4-journal", "ext4 data=journal: fsync returns 0 (data in the journal); the "
-                               "write-back error surfaces on a later fsync",
-               ("ATC20", f"{RUN}: 'once', 'partial', 'sfr', 'direct' on ext4-journal"),
+               ("#1", "ATC20", f"{RUN}: 'pl-rename-unsynced' on 6.12 (a size committed ahead "
+                "of its data)"), size_ahead=True),
+    FileSystem("ext4-journal", "ext4 data=journal up to 6.4: fsync returns 0 (data in the "
+                               "journal); the in-place write fails later and a later fsync "
+                               "reports it; a clean unmount then loses the data, a power loss "
+                               "replays it",
+               ("ATC20", f"{RUN}: 'once', 'partial', 'sfr', 'direct', 'failed-inplace', "
+                "'failed-inplace-twice', 'pl-failed-inplace-twice' on 6.1"),
                journal_data=True,
-               uncertain="modelled as: fsync commits the pages to the journal (durable, "
-                         "fsync returns 0); jbd2 writes them in place later, at any time, and "
-                         "a failure then sets the error a later fsync reports; sync_file_range "
-                         f"does nothing; O_DIRECT falls back to buffered. {RUN} agrees "
-                         "once the setup is unmounted before each scenario (before that, the "
-                         "setup's own pending in-place writes raced the injection)"),
+               uncertain="modelled as (kernel/journal.py): a commit puts every file's written "
+                         "pages in the journal; jbd2 writes them in place at any time; a "
+                         "failure there records the error, the journal keeps the data (a "
+                         "power loss replays it, a clean unmount drops it) and a read after "
+                         "eviction returns the old in-place copy; sync_file_range does "
+                         "nothing; O_DIRECT falls back to buffered. Timing of jbd2's in-place "
+                         "write is free, so a fault may hit it or not"),
+    FileSystem("ext4-journal-6.12", "ext4 data=journal from 6.5: as before, but fsync, sync "
+                                    "and sync_file_range also write in place and wait, so "
+                                    "fsync reports its own failure",
+               (f"{RUN}: 'once', 'content', 'sfr', 'direct', 'failed-inplace' on 6.12",
+                "kernel 6.5 'ext4: Make data=journal mode use ext4_writepages'"),
+               journal_data=True, journal_in_place=True,
+               uncertain="as ext4-journal (kernel/journal.py); what 6.12 showed of the "
+                         "journal's role: a power loss still replays a page whose in-place "
+                         "write failed ('pl-failed-inplace')"),
     FileSystem("xfs", "XFS as measured: new content kept, as on ext4",
                ("ATC20", f"{RUN}: 'content' reads version 1 after the failure on both"),
                fates=(KEEP,)),
@@ -150,7 +169,7 @@ FILESYSTEMS: dict[str, FileSystem] = {f.id: f for f in [
     FileSystem("thin", "ext4 on thin provisioning (dm-thin, SAN): space exhaustion loses page "
                        "cache contents and eats the error, even at write()",
                ("#1 'page cache contents being lost (and errors \"eaten\") ... including just "
-                "when doing a write()'", "#14"), eats_errors=True,
+                "when doing a write()'", "#14"), eats_errors=True, size_ahead=True,
                uncertain="modelled as: a dirty page can be dropped without reaching the disk "
                          "and without any error record"),
     FileSystem("nfs", "NFS: close() flushes and reports; a later fsync does not report it again",

@@ -6,6 +6,7 @@ made to the file before that fsync began is on disk.  Most real policies violate
 is a result in itself.  ``spec``: what a spec file declares; ``writer``: the writer process and
 its state; ``properties``: fsync honesty; ``lanes``: how its traces are drawn.
 """
+from .family import CONTRACT as FAMILY
 from .spec import ContractSpec
 
-__all__ = ["ContractSpec"]
+__all__ = ["FAMILY", "ContractSpec"]

@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from .writer import Writer
 
 
+HONESTY = "fsync-honesty"
+DOCS = {HONESTY: "fsync returning 0 on a description implies every earlier write to the file "
+                 "is on disk (docs/model.md §7)"}
+
+
 def declare_properties(w: Writer) -> None:
     """fsync-honesty, the lanes, and per page whether the disk is behind the writer."""
     spec, k = w.spec, w.k
@@ -21,12 +26,10 @@ def declare_properties(w: Writer) -> None:
                   for f in range(w.F) for p in range(w.P) if st[f"not_on_disk[{f}][{p}]"]]
         return "fsync returned 0; " + ("; ".join(behind) or "a write was not on disk then")
 
-    spec.invariant("fsync-honesty",
-                   "fsync returning 0 on a description implies every earlier write to the "
-                   "file is on disk (docs/model.md §7)", ~w.lied, explain)
+    spec.invariant(HONESTY, DOCS[HONESTY], ~w.lied, explain)
     spec.meta["lanes"].update(LANES)
     spec.meta["lane_docs"].update(LANE_DOCS)
     for f in range(w.F):
         for p in range(w.P):
-            spec.derive(f"not_on_disk[{f}][{p}]", k.disk[f][p] < w.written[f][p])
+            spec.derive(f"not_on_disk[{f}][{p}]", k.durable(f, p) < w.written[f][p])
         derive_cursors(spec, k, f)

@@ -53,7 +53,7 @@ class Writer:
 
     def synced(self, f: int) -> Expr:
         """Every page of f on disk is at least the writer's last write."""
-        return And(self.k.disk[f][p] >= self.written[f][p] for p in range(self.P))
+        return And(self.k.durable(f, p) >= self.written[f][p] for p in range(self.P))
 
     def result(self, u: Update, err: Expr) -> None:
         """What the last sync call returned, as the writer saw it."""
@@ -140,6 +140,6 @@ class Writer:
             u[crashes] = crashes + 1
             for f in range(self.F):
                 for p in range(self.P):
-                    u[self.written[f][p]] = k.disk[f][p]
+                    u[self.written[f][p]] = k.durable(f, p)
             self.fds.forget(u)
             k.crash(u)

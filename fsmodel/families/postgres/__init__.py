@@ -17,6 +17,7 @@ the checkpointer: one strategy per ``fd_passing``), ``checkpointer``, ``recovery
 ``properties``, ``phases`` and ``lanes``.  Spec files import from here.
 """
 from .choices import FIRST, FORGET, INIT_SYNC, OLDEST, PANIC, RETRY
+from .family import POSTGRES as FAMILY
 from .protocol import Protocol
 
-__all__ = ["Protocol", "FORGET", "RETRY", "PANIC", "FIRST", "OLDEST", "INIT_SYNC"]
+__all__ = ["FAMILY", "Protocol", "FORGET", "RETRY", "PANIC", "FIRST", "OLDEST", "INIT_SYNC"]

@@ -9,6 +9,15 @@ from ..descriptors import derive_cursors
 from .phases import STOPPED
 
 
+SOUND, DURABLE = "checkpoint-soundness", "durability"
+DOCS = {
+    SOUND: "a completed checkpoint's redo pointer is covered by the disk: every change "
+           "logged before it is on disk (docs/model.md §7)",
+    DURABLE: "recovery finds every committed change on disk, in the page cache or in the "
+             "retained WAL (docs/model.md §7)",
+}
+
+
 class Properties:
     """Invariants, derived values and explanations (part of ``PgModel``)."""
 
@@ -16,20 +25,13 @@ class Properties:
         """The two properties, then the values a trace shows beside each state."""
         spec, k = self.spec, self.k
         pages = self.pages()
-        sound = And(k.disk[f][p] >= self.ckpt[f][p] for f, p in pages)
+        sound = And(k.durable(f, p) >= self.ckpt[f][p] for f, p in pages)
         if self.proto.forged_start:   # a stopped cluster promises nothing until it starts
             sound = (self.recovery == STOPPED) | sound
-        spec.invariant(
-            "checkpoint-soundness",
-            "a completed checkpoint's redo pointer is covered by the disk: every change "
-            "logged before it is on disk (docs/model.md §7)", sound, self.explain_unsound)
-        spec.invariant(
-            "durability",
-            "recovery finds every committed change on disk, in the page cache or in the "
-            "retained WAL (docs/model.md §7)",
-            ~self.lost, self.explain_lost)
+        spec.invariant(SOUND, DOCS[SOUND], sound, self.explain_unsound)
+        spec.invariant(DURABLE, DOCS[DURABLE], ~self.lost, self.explain_lost)
         for f, p in pages:
-            spec.derive(f"disk_behind_ckpt[{f}][{p}]", k.disk[f][p] < self.ckpt[f][p])
+            spec.derive(f"disk_behind_ckpt[{f}][{p}]", k.durable(f, p) < self.ckpt[f][p])
             spec.derive(f"read[{f}][{p}]", k.read(f, p))
             spec.derive(f"in_wal[{f}][{p}]", self.ver[f][p] > self.ckpt[f][p])
         for f in range(self.F):
@@ -51,7 +53,7 @@ class Properties:
             if ver <= ck and got < ver:
                 out.append(f"file {f} page {p} reads version {got}, but version {ver} was "
                            "committed before the last checkpoint, whose WAL is recycled")
-            elif ver > ck and not self.cfg.fpw and got < ck:
+            elif ver > ck and not self.cfg.option("fpw") and got < ck:
                 out.append(f"file {f} page {p} reads version {got}, older than the "
                            f"checkpoint's {ck}: replay without full-page images cannot "
                            "rebuild it")

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from ...config import BadConfig, Config, check_bounds, check_options
+from ..base import Family
+from .family import POSTGRES
 from ...kernel.policy import UnknownChoice, check_kernel_patch, policy_names
 from ...lang.spec import Spec
 from .choices import FORGET, INIT_SYNC, PANIC, RETRY
@@ -23,6 +25,7 @@ def one_of(choices: tuple[Any, ...]) -> str:
 @dataclass(frozen=True)
 class Protocol:
     """A variant of the protocol: what the shipped spec files declare."""
+    family: ClassVar[Family] = POSTGRES
     id: str
     summary: str
     sources: tuple[str, ...]
@@ -59,13 +62,13 @@ class Protocol:
         need(not (self.hold_fds and self.fd_passing), "hold_fds",
              "True only with fd_passing None")
         need(isinstance(self.bounds, dict), "bounds", "a dict of bounds")
-        check_bounds(self.bounds, f"{self.id}: bound")
+        check_bounds(self.bounds, POSTGRES, f"{self.id}: bound")
         need(isinstance(self.kernel, dict), "kernel", "a dict of policy fields")
         try:
             check_kernel_patch(self.kernel)
         except UnknownChoice as e:
             raise BadConfig(f"{self.id}: {e}") from None
-        check_options(self.id, self.options)
+        check_options(self.id, self.options, POSTGRES)
         need(isinstance(self.expect, dict) and set(self.expect) <= {"holds", "violated"}
              and all(isinstance(v, tuple) and set(v) <= set(policy_names())
                      for v in self.expect.values()), "expect",

@@ -98,7 +98,7 @@ class Recovery:
     def replay_page(self, u: Update, f: int, p: int, method: str) -> None:
         """Read page p of f back and replay its WAL; with full_page_writes=off, "wal" and
         "wal-paranoid" act on a record skipped by LSN (BLK_DONE)."""
-        fpw = self.cfg.fpw
+        fpw = self.cfg.option("fpw")
         got = self.k.read_call(u, f, p)
         in_wal = self.ver[f][p] > self.ckpt[f][p]
         need = ite(in_wal, 0 if fpw else self.ckpt[f][p], self.ver[f][p])

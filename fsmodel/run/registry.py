@@ -1,4 +1,8 @@
-"""Finding specs: the shipped ones in ``specs/`` by id, or any spec file by path."""
+"""Finding specs: the shipped ones by id, or any spec file by path.
+
+Shipped specs live in ``specs/<family>/``, one protocol per file, and the patches (proposed
+changes, checked by ``fsmodel validate``) in ``specs/<family>/patches/``; a new family's
+folder is found as it is."""
 from __future__ import annotations
 
 import importlib.util
@@ -9,10 +13,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterator
 
-from .shipped import folder
+from ..shipped import folder
 
 SPECS_DIR = folder("specs", "specs")
-PATCHES_DIR = SPECS_DIR / "patches"
 
 
 IMPORT_SECONDS = 30    # a spec file that takes longer to import is taken to hang
@@ -80,21 +83,24 @@ def load_file(name: str) -> list[Any]:
 
 def spec_file(stem: str) -> Any:
     """A shipped spec by file name (``pg_panic``), for specs that build on another."""
-    return _load(SPECS_DIR / f"{stem}.py")
+    found = sorted(SPECS_DIR.glob(f"*/{stem}.py"))
+    if not found:
+        raise BadSpec(f"no shipped spec file {stem}.py in {SPECS_DIR}/<family>/")
+    return _load(found[0])
 
 
-def _by_id(folder: Path) -> dict[str, Any]:
-    return {s.id: s for path in sorted(folder.glob("*.py")) for s in _load_all(path)}
+def _by_id(paths: list[Path]) -> dict[str, Any]:
+    return {s.id: s for path in paths for s in _load_all(path)}
 
 
 def shipped() -> dict[str, Any]:
-    """Every protocol in specs/, by id, in file-name order."""
-    return _by_id(SPECS_DIR)
+    """Every protocol in specs/<family>/, by id, in folder and file-name order."""
+    return _by_id(sorted(SPECS_DIR.glob("*/*.py")))
 
 
 def patches() -> dict[str, Any]:
-    """Every patch in specs/patches/ (the seed documents' proposals), by id."""
-    return _by_id(PATCHES_DIR)
+    """Every patch in specs/<family>/patches/ (the seed documents' proposals), by id."""
+    return _by_id(sorted(SPECS_DIR.glob("*/patches/*.py")))
 
 
 def all_ids() -> list[str]:

@@ -4,7 +4,7 @@ An fsync failure raises ERROR and the checkpoint is retried later; the requests 
 (merged back with bms_join, #64 #68).  #71 believes this safe on FreeBSD and on ZFS.
 """
 from fsmodel.families.postgres import RETRY
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 SPEC = spec_file("pg_2018").variant(
     id="pg-retry",

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engines.replay import follow
-from .known import KNOWN
-from .lang.spec import Spec
-from .verdicts import overall
+from ..engines.replay import follow
+from ..families.base import family_of
+from ..lang.spec import Spec
+from ..verdicts import overall
+from . import known
+from .cells import Cell, build_spec, cell_opts, cell_text, scenario
+from .matrix import run_all
 
 
 def labels(itf: dict[str, Any]) -> list[str]:
@@ -16,9 +19,28 @@ def labels(itf: dict[str, Any]) -> list[str]:
     return [s["#meta"]["action"] for s in itf["states"][1:]]
 
 
-def compare(base: dict[str, Any], patch: dict[str, Any], base_spec: Spec,
+def validate_patch(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
+                   expected: dict[str, str], jobs: int) -> list[dict[str, Any]]:
+    """Each policy's comparison; the baseline runs in the patch's scenario (its options and
+    its bounds, under the user's)."""
+    same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
+    per = {p: scenario(patch, p, cell_opts(same, p)) for p in policies}
+    cells = run_all({(who.id, p): (who, p, o) for p, o in per.items() for who in (base, patch)},
+                    jobs)
+    rows = []
+    for p, o in per.items():
+        b, c = cells[(base.id, p)], cells[(patch.id, p)]
+        row = compare(b, c, build_spec(base, p, o, False)[1], build_spec(patch, p, o, False)[1],
+                      expected.get(p))
+        row["known"] = known_fates(patch, base.id, p)
+        row["text"] = {"baseline": cell_text(b), "patch": cell_text(c)}
+        rows.append(row)
+    return rows
+
+
+def compare(base: Cell, patch: Cell, base_spec: Spec,
             patch_spec: Spec, expected: str | None) -> dict[str, Any]:
-    """One policy's row; ``base`` and ``patch`` are checked cells (cli.run_cell)."""
+    """One policy's row; ``base`` and ``patch`` are checked cells (cells.run_cell)."""
     props = {}
     for name, v in patch["verdicts"].items():
         was = base["verdicts"].get(name)
@@ -36,12 +58,12 @@ def compare(base: dict[str, Any], patch: dict[str, Any], base_spec: Spec,
 
 
 def known_fates(patch: Any, baseline_id: str, os: str) -> dict[str, dict[str, Any]]:
-    """The known traces of docs/model.md §6 that exist on the baseline under this policy,
-    each replayed on the patch in the trace's own configuration."""
+    """The known traces of the family (docs/model.md §6) that exist on the baseline under
+    this policy, each replayed on the patch in the trace's own configuration."""
     out = {}
-    for k in KNOWN.values():
+    for k in family_of(patch).known:
         if k.spec == baseline_id and k.os == os:
-            out[k.id] = _follow(k.labels, k.build(patch)[1], k.property)
+            out[k.id] = _follow(k.labels, known.build(k, patch)[1], k.property)
     return out
 
 

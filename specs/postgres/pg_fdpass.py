@@ -7,7 +7,7 @@ Senders block when the socket is full (no self-fsync); absorbing remembers the f
 stamped with the current ckpt_started and stops there (#57, #63).
 """
 from fsmodel.families.postgres import OLDEST
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 SPEC = spec_file("pg_panic").variant(
     id="pg-fdpass",

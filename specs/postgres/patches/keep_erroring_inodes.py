@@ -2,7 +2,7 @@
 2018: "This will guarantee that a later fsync (without an open FD) will see the error";
 "by far the most controversial").  PostgreSQL unchanged.  The guarantee is claimed where an
 unseen error is reported to a new descriptor (4.16+)."""
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 SPEC = spec_file("pg_panic").variant(
     id="keep-erroring-inodes", baseline="pg-panic", sources=("#1",),

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .run import build_spec
+from .cells import DEFAULTS, build_spec
 
 # (spec, policy, options): the configuration of the native-engine issue, and the old bench
 CONFIGS: list[tuple[str, str, dict[str, Any]]] = [
@@ -56,12 +56,11 @@ def _maxrss() -> int:
 
 def measure(engine: str, spec_id: str, os_id: str, opts: dict[str, Any]) -> dict[str, Any]:
     """One engine on one configuration, in this process (the child's side)."""
-    from .engines import native, pybfs
-    from .run import DEFAULTS
+    from ..engines import native, pybfs
     _, spec = build_spec(spec_id, os_id, DEFAULTS | opts)
     start = time.monotonic()
     if engine == "spin":   # one model asserting every property; pan's whole peak RSS
-        from .engines import promela
+        from ..engines import promela
         r = promela.run_pan(spec)
         return {"verdict": r.verdict, "distinct": r.stored - 1, "seconds": r.search_seconds,
                 "to_verdict": time.monotonic() - start, "rss_growth": r.peak_rss,
@@ -84,7 +83,7 @@ def run(engine: str, spec_id: str, os_id: str, opts: dict[str, Any]) -> Figures:
     """``measure`` in a fresh process with a fresh compile cache (compiling is timed)."""
     with tempfile.TemporaryDirectory() as cache:
         env = os.environ | {"FSMODEL_CACHE": cache}
-        out = subprocess.run([sys.executable, "-m", "fsmodel.bench", engine, spec_id, os_id,
+        out = subprocess.run([sys.executable, "-m", "fsmodel.run.bench", engine, spec_id, os_id,
                               json.dumps(opts)], capture_output=True, text=True, env=env,
                              check=False)
     if out.returncode != 0:
@@ -105,5 +104,5 @@ def table(spec_id: str, os_id: str, figures: list[Figures]) -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":   # the child: python -m fsmodel.bench ENGINE SPEC OS OPTIONS
+if __name__ == "__main__":   # the child: python -m fsmodel.run.bench ENGINE SPEC OS OPTIONS
     print(json.dumps(measure(sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))))

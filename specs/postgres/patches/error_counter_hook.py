@@ -5,7 +5,7 @@ sides of the proposal: the kernel keeps the counter (a policy change, on any pol
 PostgreSQL reads it.  The counter wraps at --errseq-wrap, as errseq_t's counter does: a page
 retried and failing that many times between two checkpoints aliases (a real counter has 32
 bits).  Claimed for Linux, where it was proposed."""
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 SPEC = spec_file("pg_panic").variant(
     id="error-counter-hook", baseline="pg-panic", sources=("#1",),

@@ -12,9 +12,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .config import BOUNDS
-from .engines.native.cgen import generate
-from .run import build_spec, run_cell, verdict_of
+from ..config import ranges
+from ..engines.native.cgen import generate
+from ..families.base import family_of
+from .cells import build_spec, run_cell, verdict_of
 
 
 @dataclass
@@ -74,7 +75,8 @@ def sweep(entry: Any, os_id: str, opts: dict[str, Any], budget: float, prop: str
         out.exhausted = first.outcome == "unfinished"
         return out
     out.largest = first
-    growing = [b for b in BOUNDS if current[b] < BOUNDS[b][2]]
+    top = {b: r.hi for b, r in ranges(family_of(entry)).items()}
+    growing = [b for b in top if current[b] < top[b]]
     while growing:
         for b in list(growing):
             if _same_spec(entry, os_id, opts, current, b):
@@ -93,6 +95,6 @@ def sweep(entry: Any, os_id: str, opts: dict[str, Any], budget: float, prop: str
                 out.exhausted = True
                 continue
             current, out.largest = a.bounds, a
-            if current[b] >= BOUNDS[b][2]:
+            if current[b] >= top[b]:
                 growing.remove(b)
     return out

@@ -4,7 +4,7 @@ evicted with its error.  #70 names that eviction as the remaining "narrow window
 that report an unseen error to a new descriptor (4.16+): the claim checked here.  The
 backends' and the checkpointer's descriptor caches close a file only once no fsync request
 for it is queued or pending."""
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 SPEC = spec_file("pg_panic").variant(
     id="hold-fds", baseline="pg-panic", sources=("#70",),

@@ -1,51 +1,92 @@
-"""Running checks: one cell (a spec under one policy, with one engine or two), as plain data.
+"""One check (a cell): a spec under one policy, with one engine or two, as plain typed data.
 
-The command line parses and prints; this module builds the configuration and the spec,
-runs the engines, cross-checks them, and turns their results into cells (dicts that cross
-process boundaries and are written as JSON).
+The command line parses and prints; this module builds the configuration and the spec, runs
+the engines, cross-checks them, and turns their results into cells (dicts that cross process
+boundaries and are written as JSON; ``Cell`` names their fields).
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-import queue
-import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Any
+from typing import Any, Iterable, TypedDict
 
+from ..config import BadConfig, behaviours, make_config, ranges
+from ..engines import native, pybfs, smt
+from ..engines.result import Reporter
+from ..families.base import family_of
+from ..kernel.policy import POLICIES, lookup_policy
+from ..render.text import render
+from ..verdicts import overall
 from . import registry
-from .config import BadConfig, make_config
-from .engines import native, pybfs, smt
-from .engines.result import Progress, Reporter
-from .kernel.policy import POLICIES, lookup_policy
-from .render.text import render
-from .validate import compare, known_fates
-from .verdicts import overall
 
 # Options of a run with every default (bench): ext4, nothing disabled, the spec's bounds.
-DEFAULTS: dict[str, Any] = {"fs": "ext4", "disable": [], "fpw": True, "bounds": {},
+DEFAULTS: dict[str, Any] = {"fs": "ext4", "disable": [], "options": {}, "bounds": {},
                             "max_states": 0, "max_seconds": 0, "symmetry": True}
 
 
-def build_spec(spec_id: str | Any, os_id: str, opts: dict[str, Any] = DEFAULTS
-           ) -> tuple[Any, Any]:
+class Cell(TypedDict, total=False):
+    """One checked cell (JSON as the command line writes it)."""
+    spec: str
+    os: str
+    fs: str
+    bounds: dict[str, int]
+    disabled: list[str]
+    engine: str
+    verdicts: dict[str, str]          # property -> holds | violated | unknown
+    details: dict[str, str]           # what backs each verdict
+    traces: dict[str, dict[str, Any]]  # property -> {"itf", "text", "length"}
+    generated: int
+    distinct: int
+    depth: int
+    seconds: float
+    complete: bool
+    limit: str
+    symmetry: bool
+    smt: dict[str, Any]               # with --engine both: the smt engine's summary
+
+
+def build_spec(spec_id: str | Any, os_id: str, opts: dict[str, Any] = DEFAULTS,
+               strict: bool = True) -> tuple[Any, Any]:
     """The configuration (the spec's own bounds under the user's) and the built spec; the
-    spec is an id, a file, or a loaded spec entry."""
+    spec is an id, a file, or a loaded spec entry.  ``strict``: a bound, behaviour or option
+    the spec's family does not have is an error (else it is left out, as a matrix of several
+    families does)."""
     entry = registry.find(spec_id) if isinstance(spec_id, str) else spec_id
+    if strict:
+        check_request([entry], opts)
     o = scenario(entry, os_id, opts)
-    cfg = make_config(os_id, o["fs"], o["disable"], o["fpw"], o["bounds"],
-                      getattr(entry, "bounds", {}), o.get("reduce", True))
+    cfg = make_config(os_id, o["fs"], o["disable"], o["bounds"], defaults=entry.bounds,
+                      options=o["options"], family=family_of(entry),
+                      reduce=o.get("reduce", True))
     return cfg, entry.build(cfg)
 
 
+def check_request(entries: Iterable[Any], opts: dict[str, Any]) -> None:
+    """Every bound, behaviour and option asked for exists for one of the specs at least."""
+    fams = [family_of(e) for e in entries]
+    for what, asked, known in (
+            ("bound", opts.get("bounds", {}), [ranges(f) for f in fams]),
+            ("environment behaviour", opts.get("disable", []), [behaviours(f) for f in fams]),
+            ("option", opts.get("options", {}), [f.options for f in fams])):
+        for name in asked:
+            if not any(name in k for k in known):
+                choices = sorted({n for k in known for n in k})
+                raise BadConfig(f"unknown {what} '{name}' for {', '.join(f.name for f in fams)}"
+                                f" (choose from {', '.join(choices)})")
+
+
 def scenario(entry: Any, os_id: str, opts: dict[str, Any]) -> dict[str, Any]:
-    """The options with a patch's own (its file system, full_page_writes, behaviours turned
-    off): they are part of the scenario it is about.  Its file system applies to Linux only."""
-    own = getattr(entry, "options", {})
-    o = opts | {k: v for k, v in own.items() if k != "disable"}
-    o["disable"] = sorted(set(opts["disable"]) | set(own.get("disable", ())))
-    if "fs" in own and not lookup_policy(os_id).linux:
-        o["fs"] = "ext4"
+    """The options the spec's family reads, with a patch's own (its file system, options,
+    behaviours turned off): they are part of the scenario it is about.  Its file system
+    applies to Linux only."""
+    fam = family_of(entry)
+    own = dict(getattr(entry, "options", {}))
+    o = dict(opts)
+    o["bounds"] = {k: v for k, v in opts.get("bounds", {}).items() if k in ranges(fam)}
+    o["disable"] = sorted({d for d in opts.get("disable", []) if d in behaviours(fam)}
+                          | set(own.pop("disable", ())))
+    if "fs" in own:
+        fs = own.pop("fs")
+        o["fs"] = fs if lookup_policy(os_id).linux else "ext4"
+    o["options"] = {k: v for k, v in opts.get("options", {}).items() if k in fam.options} | own
     return o
 
 
@@ -54,10 +95,10 @@ class EngineDisagreement(Exception):
 
 
 def run_cell(spec_id: str | Any, os_id: str, opts: dict[str, Any], prop: str | None = None,
-             progress: Reporter | None = None) -> dict[str, Any]:
+             progress: Reporter | None = None, strict: bool = True) -> Cell:
     """Check one spec under one policy; a plain dict (it crosses process boundaries).
     ``progress`` is told how far the explicit search is, about once a second."""
-    cfg, spec = build_spec(spec_id, os_id, opts)
+    cfg, spec = build_spec(spec_id, os_id, opts, strict)
     if prop is not None:
         names = [p.name for p in spec.properties]
         if prop not in names:
@@ -76,7 +117,7 @@ def run_cell(spec_id: str | Any, os_id: str, opts: dict[str, Any], prop: str | N
     meta = cfg.describe() | {"engine": engine}
     for t in cell["traces"].values():
         t["itf"]["#meta"].update(meta)
-    out = {"spec": spec.name, **meta, **cell}
+    out: Cell = {"spec": spec.name, **meta, **cell}   # type: ignore[typeddict-item]
     if engine == "both":
         out["smt"] = summary(cells["smt"])
     return out
@@ -193,101 +234,3 @@ bounds (explicit: every reachable state checked; smt: Spacer proof for these bou
 Spacer proof for every number of writes, checkpoints, crashes and faults. x: Spacer found a
 violation beyond the BMC depth reached. ?: inconclusive (smt: ?K, no violation up to depth K).
 """
-
-
-Job = tuple[str, str]                          # (spec, policy): one cell of a matrix
-_LIVE: Any = None                              # in a worker: the queue it reports to
-
-
-class Watch:
-    """What a matrix tells its caller while it runs (the command line prints it): each cell
-    as it finishes, and about once a second the cells running with how far each is
-    (``None`` until its first report)."""
-
-    def done(self, job: Job, cell: dict[str, Any], running: dict[Job, Progress | None]) -> None:
-        """A cell has finished."""
-
-    def tick(self, running: dict[Job, Progress | None]) -> None:
-        """A second has passed."""
-
-
-def threads_per_cell(threads: int, jobs: int) -> int:
-    """Threads per cell when ``jobs`` cells run at once: as asked, else the cores shared."""
-    return threads or max(1, (os.cpu_count() or 1) // jobs)
-
-
-def run_matrix(specs: list[str], policies: list[str], opts: dict[str, Any], jobs: int,
-               watch: Watch = Watch()) -> tuple[dict[Job, dict[str, Any]], float]:
-    """Every cell, ``jobs`` at a time, and the time."""
-    start = time.monotonic()
-    tasks = {(s, p): (s, p, cell_opts(opts, p)) for s in specs for p in policies}
-    return _run_all(tasks, jobs, watch), time.monotonic() - start
-
-
-def _run_all(tasks: dict[Any, tuple[Any, str, dict[str, Any]]], jobs: int,
-             watch: Watch = Watch()) -> dict[Any, dict[str, Any]]:
-    """Run each task's cell in a pool of ``jobs`` processes; the cells in the tasks' order.
-    On an interrupt or a cell's error no worker is left running."""
-    live = multiprocessing.get_context().Queue()
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker, initargs=(live,))
-    cells: dict[Any, dict[str, Any]] = {}
-    running: dict[Any, Progress | None] = {}
-    try:
-        futures = {pool.submit(_task, key, *task): key for key, task in tasks.items()}
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-            _drain(live, running, cells)
-            for f in finished:           # as they finish, not in grid order
-                key = futures[f]
-                cells[key] = f.result()
-                running.pop(key, None)
-                watch.done(key, cells[key], running)
-            watch.tick(running)
-    except BaseException:
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.kill()          # the executor has no public handle on its workers
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return {key: cells[key] for key in tasks}
-
-
-def _worker(live: Any) -> None:
-    global _LIVE
-    _LIVE = live
-
-
-def _task(key: Any, spec: Any, os_id: str, opts: dict[str, Any]) -> dict[str, Any]:
-    """One cell in a worker, telling the parent it started and how far it is."""
-    _LIVE.put((key, None))
-    return run_cell(spec, os_id, opts, None, lambda p: _LIVE.put((key, p)))
-
-
-def _drain(live: Any, running: dict[Any, Progress | None], cells: dict[Any, Any]) -> None:
-    """The workers' reports so far, into ``running`` (a finished cell's late ones dropped)."""
-    while True:
-        try:
-            key, p = live.get_nowait()
-        except queue.Empty:
-            return
-        if key not in cells:
-            running[key] = p
-
-
-def validate_patch(patch: Any, base: Any, policies: list[str], opts: dict[str, Any],
-                   expected: dict[str, str], jobs: int) -> list[dict[str, Any]]:
-    """Each policy's comparison; the baseline runs in the patch's scenario (its options and
-    its bounds, under the user's)."""
-    same = opts | {"bounds": {**getattr(patch, "bounds", {}), **opts["bounds"]}}
-    per = {p: scenario(patch, p, cell_opts(same, p)) for p in policies}
-    cells = _run_all({(who.id, p): (who, p, o) for p, o in per.items() for who in (base, patch)},
-                     jobs)
-    rows = []
-    for p, o in per.items():
-        b, c = cells[(base.id, p)], cells[(patch.id, p)]
-        row = compare(b, c, build_spec(base, p, o)[1], build_spec(patch, p, o)[1], expected.get(p))
-        row["known"] = known_fates(patch, base.id, p)
-        row["text"] = {"baseline": cell_text(b), "patch": cell_text(c)}
-        rows.append(row)
-    return rows

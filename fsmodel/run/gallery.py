@@ -1,11 +1,12 @@
-"""``diagrams/``: the lane diagram of every known trace (fsmodel/known.py) and an index."""
+"""``diagrams/``: the lane diagram of every known trace (each family's, replayed by known.py)
+and an index."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..known import KNOWN
 from ..outputs import write_file
-from .files import write_diagrams
+from ..render.files import write_diagrams
+from .known import every_known, trace_of
 
 GALLERY_FORMATS = ("svg", "dot", "mermaid")
 HEAD = """# Diagrams
@@ -28,8 +29,8 @@ layout: any graphviz command renders it) and as a Mermaid sequence diagram (`.mm
 def write_gallery(out: Path, formats: tuple[str, ...] = GALLERY_FORMATS) -> list[Path]:
     """Draw every known trace into ``out`` and write its README; the paths written."""
     rows, paths = [], []
-    for k in KNOWN.values():
-        t = k.trace()
+    for k in every_known().values():
+        t = trace_of(k)
         paths += write_diagrams(t, out / k.id, formats)
         where = k.os + (f" ({k.fs})" if k.fs != "ext4" else "")
         links = " · ".join(f"[{s}]({k.id}.{s})" for s in ("svg", "dot", "mmd"))

@@ -2,7 +2,7 @@
 fsync=off (R3), or it was copied with cp or rsync after a clean shutdown (R4).  Either way its
 pages are only dirty in the page cache when it starts, and a clean start trusts the
 checkpoint.  This is the scenario, not a fix; forged-start-sync is the fix."""
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 SPEC = spec_file("pg_panic").variant(
     id="forged-start", baseline="pg-panic", sources=("wal-thread #0",),

@@ -11,7 +11,7 @@ since the checkpoint, on kernels that keep failed pages dirty; the paranoid mode
 against kernels that "keep changes but drop their own dirty flag" (Linux, ext4); and the
 sync before recovery is there to make BLK_DONE safe.
 """
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 LINUX_AND_DIRTY_KEEPING = ("linux-4.16", "linux-5.8", "freebsd", "posix-strict")
 CLAIMS = {  # (method, full_page_writes): where the thread expects it to hold

@@ -3,7 +3,7 @@ have to trigger a crash recovery cycle"; committed with the PANIC fix, #64 #70):
 flushes and reports, and a later fsync does not report it again.  The baseline is pg-panic
 without that check; #1 also argues that a backend's PANIC cannot race a checkpoint to success
 ("I don't *think* so")."""
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 PANIC_FIX = spec_file("pg_panic")
 UNCHECKED = PANIC_FIX.variant(

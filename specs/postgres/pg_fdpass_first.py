@@ -6,7 +6,7 @@ which keeps the first one per segment and closes later ones.  Thomas's trace in 
 descriptor opened after the error can arrive first and be kept; on 4.13 its fsync returns 0.
 """
 from fsmodel.families.postgres import FIRST
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 SPEC = spec_file("pg_panic").variant(
     id="pg-fdpass-first",

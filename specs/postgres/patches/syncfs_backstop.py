@@ -2,7 +2,7 @@
 on the data directory's file system and calls syncfs() on it after the fsyncs; an error is
 PANIC (#1: "syncfs() will be fixed so it reports errors properly", which Linux 5.8 did, kernel
 735e4ae5ba28: its errseq lives in the superblock and survives inode eviction)."""
-from fsmodel.registry import spec_file
+from fsmodel import spec_file
 
 SPEC = spec_file("pg_panic").variant(
     id="syncfs-backstop", baseline="pg-panic", sources=("#1", "kernel 735e4ae5ba28"),
