@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os as _os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
 from .kernel.policy import POLICIES
@@ -97,7 +98,8 @@ def validate(patch: str, policies: Iterable[str] | None = None, *, baseline: str
     README's Patches): verdicts, what becomes of the baseline's counterexamples, the holes
     the patch opens, and whether each claim survives."""
     entry = registry.find(patch)
-    base = registry.find(baseline or entry.baseline)
+    base = registry.find(baseline or entry.baseline,
+                         Path(patch).parent if patch.endswith(".py") else None)
     policies = list(policies or POLICIES)
     claims = list(expect) or own_claims(entry, policies)
     jobs = jobs or _os.cpu_count() or 1

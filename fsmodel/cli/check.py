@@ -56,8 +56,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         t = cell["traces"].get(name)
         print(f"  {name}: {v}" + (f" ({t['length']} steps)" if t else f": {cell['details'][name]}"))
     if cell["engine"] != "smt":
-        reduced = (", reduced by symmetry (pages, files, backends, description slots)"
-                   if cell["symmetry"] else "")
+        reduced = (f", reduced by symmetry ({', '.join(cell['reduced'])})"
+                   if cell["reduced"] else "")
         print(f"  explored {cell['distinct']} distinct states ({cell['generated']} generated), "
               f"depth {cell['depth']}, {cell['seconds']} s{reduced}; {FINGERPRINT}")
     if "smt" in cell or cell["engine"] == "smt":

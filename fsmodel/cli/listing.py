@@ -62,7 +62,7 @@ def _family(fam) -> None:
         print("  bounds:")
         _bounds(fam.bounds, "    ")
     for name, c in fam.options.items():
-        values = "on|off" if c.values == (True, False) else "|".join(map(str, c.values))
+        values = "on|off" if c.yes_no else "|".join(map(str, c.values))
         print(f"  option --{name} {values}: {c.meaning}")
     print("  properties:")
     _rows(fam.properties, "    ", 22)

@@ -21,9 +21,10 @@ from .options import EXIT_HOLDS, EXIT_UNKNOWN, UsageError, ids, run_options, wri
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    specs = ids(args.specs, registry.all_ids())
-    for s in specs:
-        registry.find(s)
+    given = ids(args.specs, registry.all_ids())
+    specs = [registry.find(s).id for s in given]      # a spec file's cells go by its id
+    if len(set(specs)) < len(specs):
+        raise UsageError(f"--specs names a spec twice: {', '.join(specs)}")
     policies = ids(args.os, list(POLICIES))
     opts = run_options(args)
     for p in policies:  # validate every choice before the long run starts
@@ -33,7 +34,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     opts["threads"] = threads_per_cell(opts["threads"], args.jobs)
     opts["max_bytes"] //= 1 if args.max_memory else args.jobs
     with replacing_all([args.out, args.render, args.report]) as (out, render, report):
-        cells, elapsed = run_matrix(specs, policies, opts, args.jobs,
+        cells, elapsed = run_matrix(given, policies, opts, args.jobs,
                                     _Progress(len(specs) * len(policies)))
         table = _table(specs, policies, cells, lambda c: c)
         if opts["engine"] == "both":

@@ -51,12 +51,18 @@ def bounds_from(args: argparse.Namespace) -> dict[str, int]:
 
 
 def options_from(args: argparse.Namespace) -> dict[str, Any]:
-    """The option flags given (``on``/``off`` for a yes-or-no option)."""
-    out = {}
+    """The option flags given (``on``/``off`` for a yes-or-no option), and each ``--option
+    NAME=VALUE`` (an option of a family in a spec file of its own)."""
+    out: dict[str, Any] = {}
+    for item in args.option:
+        name, eq, value = item.partition("=")
+        if not eq:
+            raise UsageError(f"--option {item!r}: takes NAME=VALUE, e.g. --option dir-sync=on")
+        out[name] = {"on": True, "off": False}.get(value, value)
     for name, c in flag_options().items():
         given = getattr(args, name.replace("-", "_"))
         if given is not None:
-            out[name] = given == "on" if c.values == (True, False) else given
+            out[name] = given == "on" if c.yes_no else given
     return out
 
 

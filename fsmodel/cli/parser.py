@@ -30,9 +30,13 @@ def _bounds_args(p: argparse.ArgumentParser) -> None:
 
 
 def _options_args(p: argparse.ArgumentParser) -> None:
-    """A flag per option of each family (``on``/``off`` for a yes-or-no one)."""
+    """A flag per option of each family (``on``/``off`` for a yes-or-no one), and --option
+    for any other."""
+    p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                   help="an option of the spec's family by name (on/off for yes or no); "
+                        "repeatable")
     for name, c in flag_options().items():
-        yes_no = c.values == (True, False)
+        yes_no = c.yes_no
         default = ("on" if c.default else "off") if yes_no else c.default
         p.add_argument(f"--{name}", choices=("on", "off") if yes_no else c.values,
                        help=f"{c.meaning} (default {default}; for the specs that have it)")

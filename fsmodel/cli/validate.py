@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from ..kernel.policy import POLICIES, lookup_policy
@@ -28,7 +29,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         base_id = args.baseline or getattr(patch, "baseline", "")
         if not base_id:
             raise UsageError(f"patch {patch.id} names no baseline: add --baseline SPEC")
-        base = registry.find(base_id)
+        base = registry.find(base_id, Path(args.patch).parent if args.patch.endswith(".py")
+                             else None)
         claims = args.expect or own_claims(patch, policies)
         try:
             expected = parse_expect(claims, policies)

@@ -29,6 +29,11 @@ class Choice:
     meaning: str
     shown_as: str = ""
 
+    @property
+    def yes_no(self) -> bool:
+        """A yes-or-no option (``on``/``off`` on the command line)."""
+        return set(self.values) == {True, False}
+
 
 @dataclass(frozen=True)
 class Known:

@@ -228,6 +228,7 @@ class Symmetry:
     differ by a permutation of them, with the names renamed, are one state."""
     records: list[tuple[int, ...]]
     refs: list[Ref]
+    name: str = ""          # what the records are ("pages", "files"), for a reader
 
     def permute(self, t: list, order: Sequence[int]) -> None:
         """Record k becomes the old record ``order[k]``; names follow."""
@@ -330,7 +331,8 @@ class Spec:
         self._canonical.append(fn)
         return fn
 
-    def symmetric(self, records: Sequence[Sequence[Any]], refs: Sequence[Ref] = ()) -> None:
+    def symmetric(self, records: Sequence[Sequence[Any]], refs: Sequence[Ref] = (),
+                  name: str = "") -> None:
         """Declare records (one per process, file or page) interchangeable, with the
         variables that name them (see ``Symmetry``).  Symmetries are reduced in the order they
         are declared: the inner ones (pages of a file) before the outer (files)."""
@@ -343,7 +345,12 @@ class Spec:
         if len({len(r) for r in recs}) > 1:
             raise ValueError("symmetric records must have one length")
         if len(recs) > 1:
-            self.symmetry.append(Symmetry(recs, list(refs)))
+            self.symmetry.append(Symmetry(recs, list(refs), name))
+
+    def reductions(self) -> list[str]:
+        """What the symmetry reduction treats as interchangeable, for a reader."""
+        names = [s.name or "records" for s in self.symmetry]
+        return list(dict.fromkeys(names + (["description slots"] if self.pools else [])))
 
     def pool(self, records: Sequence[Sequence[Var]], holders: Sequence[tuple[Var, Var | None,
                                                                               int]],

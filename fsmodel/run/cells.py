@@ -139,7 +139,8 @@ def _explicit_cell(spec: Any, opts: dict[str, Any], progress: Reporter | None, p
     return {"verdicts": res.verdicts, "details": details, "traces": _traces(res.traces),
             "generated": res.generated, "distinct": res.distinct, "depth": res.depth,
             "seconds": round(res.seconds, 3), "complete": res.complete, "limit": res.limit,
-            "symmetry": res.symmetry, "explicit_engine": res.engine, "threads": res.threads,
+            "symmetry": res.symmetry, "reduced": spec.reductions() if res.symmetry else [],
+            "explicit_engine": res.engine, "threads": res.threads,
             "compile_seconds": res.compile_seconds}
 
 

@@ -37,11 +37,13 @@ def threads_per_cell(threads: int, jobs: int) -> int:
 
 def run_matrix(specs: list[str], policies: list[str], opts: dict[str, Any], jobs: int,
                watch: Watch = Watch()) -> tuple[dict[Job, Cell], float]:
-    """Every cell, ``jobs`` at a time, and the time.  A bound, behaviour or option applies
-    to the specs whose family has it (one of them at least must)."""
-    check_request([registry.find(s) for s in specs], opts)
+    """Every cell, ``jobs`` at a time, by (spec id, policy), and the time.  A spec is an id
+    or a spec file; a bound, behaviour or option applies to the specs whose family has it
+    (one of them at least must)."""
+    entries = {s: registry.find(s) for s in specs}
+    check_request(entries.values(), opts)
     start = time.monotonic()
-    tasks = {(s, p): (s, p, cell_opts(opts, p)) for s in specs for p in policies}
+    tasks = {(e.id, p): (s, p, cell_opts(opts, p)) for s, e in entries.items() for p in policies}
     return run_all(tasks, jobs, watch), time.monotonic() - start
 
 

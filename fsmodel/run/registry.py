@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,11 +55,21 @@ def _load(path: Path) -> Any:
 
 def _load_all(path: Path) -> list[Any]:
     """Every spec a file defines: SPEC, or a list SPECS (variants made in a loop)."""
+    specs = _specs_in(path)
+    if not specs:
+        raise BadSpec(f"spec file {path} defines no SPEC (or SPECS) with an id and a "
+                      "build(config)")
+    return specs
+
+
+def _specs_in(path: Path) -> list[Any]:
+    """The specs a file defines, none if it defines none (a family's module beside them)."""
     name = f"fsmodel_spec_{path.parent.name}_{path.stem}"
     loader = importlib.util.spec_from_file_location(name, path)
     if loader is None or loader.loader is None:
         raise BadSpec(f"cannot load spec file {path}")
     module: ModuleType = importlib.util.module_from_spec(loader)
+    sys.modules[name] = module      # as an import would: its dataclasses and pickling need it
     try:
         with _deadline(IMPORT_SECONDS):
             loader.loader.exec_module(module)
@@ -67,10 +78,7 @@ def _load_all(path: Path) -> list[Any]:
     except (Exception, SystemExit) as e:  # a user's file: one line, whatever it raised
         raise BadSpec(f"spec file {path} does not load: {type(e).__name__}: {e}") from None
     specs = getattr(module, "SPECS", None) or [getattr(module, "SPEC", None)]
-    if not all(hasattr(s, "build") and hasattr(s, "id") for s in specs):
-        raise BadSpec(f"spec file {path} defines no SPEC (or SPECS) with an id and a "
-                      "build(config)")
-    return specs
+    return specs if all(hasattr(s, "build") and hasattr(s, "id") for s in specs) else []
 
 
 def load_file(name: str) -> list[Any]:
@@ -108,11 +116,14 @@ def all_ids() -> list[str]:
     return list(shipped()) + list(patches())
 
 
-def find(name: str) -> Any:
-    """A shipped spec or patch by id, or a spec file by path (its first spec)."""
+def find(name: str, beside: Path | None = None) -> Any:
+    """A shipped spec or patch by id, or a spec file by path (its first spec); ``beside``: a
+    folder whose spec files are searched too (a patch's baseline next to it)."""
     if name.endswith(".py"):
         return load_file(name)[0]
     specs = shipped() | patches()
+    if name not in specs and beside is not None:
+        specs |= {s.id: s for path in sorted(beside.glob("*.py")) for s in _specs_in(path)}
     if name not in specs:
         raise BadSpec(f"unknown spec '{name}' (choose from {', '.join(specs)}, or a .py file)")
     return specs[name]

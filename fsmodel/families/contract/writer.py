@@ -8,6 +8,7 @@ from ...config import Config
 from ...kernel.model import Kernel
 from ...lang.expr import And, Expr, ite
 from ...lang.spec import Bool, Enum, Int, Spec, Update
+from ..crashes import declare_power_loss
 from ..descriptors import OTHER, Descriptors, Group
 from .properties import declare_properties
 
@@ -133,13 +134,11 @@ class Writer:
         spec, k, cfg = self.spec, self.k, self.cfg
         crashes = spec.var("crashes", Int(0, cfg.bound("crashes"), grows=True), 0)
 
-        @spec.action("os_crash", actor="disk")
-        def _(u: Update) -> None:
-            """Power loss: unsynced writes are legitimately lost and owed to nobody."""
-            u.require(crashes < cfg.limit("crashes"))
-            u[crashes] = crashes + 1
+        def owed_to_nobody(u: Update) -> None:
             for f in range(self.F):
                 for p in range(self.P):
                     u[self.written[f][p]] = k.durable(f, p)
             self.fds.forget(u)
-            k.crash(u)
+        declare_power_loss(spec, k, crashes < cfg.limit("crashes"), crashes,
+                           "Power loss: unsynced writes are legitimately lost and owed to "
+                           "nobody.", before=owed_to_nobody)

@@ -118,10 +118,12 @@ class PgModel(Backends, Checkpointer, Recovery, Properties):
         spec, k, path = self.spec, self.k, self.path
         for f in range(self.F):
             spec.symmetric([k.page_record(f, p) + [a[f][p] for a in self.page_arrays()]
-                            for p in range(self.P)], path.page_refs(f))
+                            for p in range(self.P)], path.page_refs(f), "pages")
         if self.files_symmetric():
-            spec.symmetric([self.file_record(f) for f in range(self.F)], path.file_refs())
-        spec.symmetric([[self.bfd[b]] + path.backend_record(b) for b in range(self.B)])
+            spec.symmetric([self.file_record(f) for f in range(self.F)], path.file_refs(),
+                           "files")
+        spec.symmetric([[self.bfd[b]] + path.backend_record(b) for b in range(self.B)],
+                       name="backends")
 
     def page_arrays(self) -> list[Any]:
         """PostgreSQL's per-page arrays."""

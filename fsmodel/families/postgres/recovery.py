@@ -6,6 +6,7 @@ from __future__ import annotations
 from ...kernel.model import DIRTY
 from ...lang.expr import ite
 from ...lang.spec import Update
+from ..crashes import declare_power_loss
 from ..descriptors import OTHER, OWN
 from .phases import END_CKPT, REPLAY, RUNNING, STOPPED
 
@@ -55,14 +56,11 @@ class Recovery:
                 self.crash_pg(u)
 
         if cfg.on("os-crash"):
-            @spec.action("os_crash", actor="disk")
-            def _(u: Update) -> None:
-                """Power loss: the page cache and all error state are lost (docs/model.md §2)."""
-                u.require(room)
-                u[self.crashes] = self.crashes + 1
-                k.crash(u)
+            def forget(u: Update) -> None:
                 self.fds.forget(u, OTHER)
                 self.forget_pg_memory(u)
+            declare_power_loss(spec, k, room, self.crashes, "Power loss: the page cache and "
+                               "all error state are lost (docs/model.md §2).", after=forget)
 
     def init_sync_method(self) -> str:
         """recovery_init_sync_method as it runs: the GUC's syncfs is Linux-only; fsync is the
