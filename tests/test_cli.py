@@ -168,3 +168,18 @@ def test_engine_comparison_flags_each_kind_of_contradiction():
                 cell({"p": "violated", "q": "violated"}, {"p": 9, "q": 4})):
         with pytest.raises(EngineDisagreement):
             _compare(explicit, smt)
+
+
+def test_every_code_package_is_packaged():
+    """A plain pip install ships every package of fsmodel/ (pyproject.toml lists them), and
+    the spec folders as package data, found by glob."""
+    import tomllib
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    conf = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.relative_to(root).parent.parts) for p in (root / "fsmodel").rglob("*.py")
+             if "__pycache__" not in p.parts}
+    assert found <= set(conf["packages"])
+    globs = conf["package-data"]["fsmodel.specs"]
+    shipped = {p.relative_to(root / "specs") for g in globs for p in (root / "specs").glob(g)}
+    assert shipped == {p.relative_to(root / "specs") for p in (root / "specs").rglob("*.py")}

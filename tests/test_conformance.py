@@ -97,3 +97,14 @@ def test_data_journal_reads_the_old_copy_yet_a_power_loss_replays_the_journal():
     # 6.1 wrote in place later, whenever jbd2 chose: before or after the fault healed
     assert step("pl-failed-inplace-twice", "cat f 0", fs="ext4-journal") == ["v1"]
     assert step("failed-inplace-twice", "cat f 0", fs="ext4-journal") == ["v0", "v1"]
+
+
+def test_a_power_loss_translates_to_the_harness_power_loss():
+    """R2's power loss becomes the probe's: the steps after it run in the next boot on the
+    same image, with new descriptors, and the replay ends on what the disk holds."""
+    script = translate(trace_of(KNOWN["R2"]))
+    at = script.steps.index("powerloss")
+    assert script.steps[:2] == ["open A f", "write A 0 1"]
+    assert script.steps[at + 1:at + 4] == ["open Z f", "read Z 0", "close Z"]
+    assert script.expected[at + 2] == "v0"          # replay reads what survived: version 0
+    assert script.steps[-1] == "read_direct f 0" and not script.stopped

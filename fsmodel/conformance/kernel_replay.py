@@ -7,7 +7,9 @@ write, fsync, syncfs, sync_file_range, close and read uses the letter of the des
 call names.  The environment's steps map to what makes a real kernel do the same: a device
 fault to the dm error target on the file's sectors, healing to the table swapped back,
 background write-back to sync(2), inode eviction to an unmount and mount (which always
-evicts).  A power loss ends the replay: the guest has no persistent disk to come back to.
+evicts), a power loss to the harness's own (the disk cut off, the guest rebooted, the image
+mounted again; the fault, if one was on, armed again after it: the device is not the
+kernel's to forget).
 """
 from __future__ import annotations
 
@@ -41,13 +43,13 @@ def translate(trace: Trace) -> Script:
     out = Script()   # after the setup: the file on disk at version 0, nothing cached
     letters: dict[int, list[str]] = {}      # description slot -> its descriptors' letters
     fresh = iter("ABCDEFGHIJKLMNOPQRTUVWXY")
+    failing = False
     for i, step in enumerate(trace.steps[1:], 1):
         origin = f"{i}. {step.action}"
         name = step.action.split("(")[0]
-        if name == "fault":
-            out.add("fail f", None, origin)
-        elif name == "heal":
-            out.add("heal", None, origin)
+        if name in ("fault", "heal"):
+            failing = name == "fault"
+            out.add("fail f" if failing else "heal", None, origin)
         elif name == "writeback":
             out.add("sync", None, origin)
         elif name == "evict_inode":
@@ -57,8 +59,13 @@ def translate(trace: Trace) -> Script:
         elif name == "evict_page":
             out.add("drop_caches", None, origin)
         elif name == "os_crash":
-            out.stopped = f"step {origin}: a power loss ends the replay"
-            break
+            if "powerloss" in out.steps:
+                out.stopped = f"step {origin}: the harness runs one power loss per replay"
+                break
+            out.add("powerloss", None, origin)
+            letters.clear()           # every description is gone
+            if failing:
+                out.add("fail f", None, origin)
         for c in step.calls:
             _call(out, c, letters, fresh, origin)
     if not out.stopped:   # what the disk holds at the end: the loss itself
