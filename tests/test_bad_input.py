@@ -40,6 +40,10 @@ SPEC = spec_file("pg_panic").variant(id="mine", baseline="pg-panic", {field})
     ('bounds={"files": 99}', "bound --files 99 is out of range (1 to 3)"),
     ('bounds={"wrotes": 2}', "unknown mine: bound 'wrotes'"),
     ('options={"fs": "zfs"}', "options fs = 'zfs'"),
+    ('options={"fpw": "maybe"}', "option fpw = 'maybe': takes True or False"),
+    ('options={"dir-sync": True}', "unknown option 'dir-sync' (choose from fpw)"),
+    ('options={"disable": ("app-crash",)}', "options disable = ('app-crash',)"),
+    ('bounds={"manifests": 2}', "unknown mine: bound 'manifests'"),
     ('expect={"holds": ("plan9",)}', "expect"),
 ])
 def test_a_patch_field_outside_its_choices(tmp_path, field, needle):
@@ -213,3 +217,22 @@ def test_sigterm_to_a_matrix_leaves_no_worker_running(tmp_path):
     alive = [w for w in workers if Path(f"/proc/{w}").exists()
              and "zombie" not in Path(f"/proc/{w}/status").read_text().lower()]
     assert not alive
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--bound", "files"], "--bound 'files': takes NAME=N"),
+    (["--bound", "files=two"], "--bound 'files=two': takes NAME=N"),
+    (["--bound", "manifests=2"], "unknown bound 'manifests' for postgres"),
+    (["--option", "fpw"], "--option 'fpw': takes NAME=VALUE"),
+    (["--option", "nope=on"], "unknown option 'nope' for postgres (choose from fpw)"),
+    (["--option", "fpw=maybe"], "option fpw = 'maybe': takes True or False"),
+    (["--disable", "app-crash"], "unknown environment behaviour 'app-crash' for postgres"),
+])
+def test_a_family_bound_option_or_behaviour_it_does_not_have(args, needle):
+    one_line(fsmodel("check", "pg-panic", "--os", "linux-4.16", *SMALL, *args), 2, needle)
+
+
+def test_an_option_the_spec_has_not_is_refused_not_ignored():
+    one_line(fsmodel("check", "os-contract", "--os", "linux-4.16", "--fpw", "off"), 2,
+             "unknown option 'fpw' for contract (it has none)")
+    one_line(fsmodel("list", "no_such_spec.py"), 2, "no spec file no_such_spec.py")

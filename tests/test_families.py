@@ -93,3 +93,39 @@ def test_the_family_lives_in_its_own_files(name):
     root = Path(__file__).resolve().parents[1] / "fsmodel"
     assert not any("toylog" in p.read_text() for p in root.rglob("*.py"))
     assert (TOY / name).is_file()
+
+
+def toy_spec(os, fs="ext4", **bounds):
+    """The toy family's spec built in this process (its file puts its family on sys.path)."""
+    from fsmodel.config import make_config
+    from fsmodel.run import registry
+    entry = registry.find(SPEC)
+    cfg = make_config(os, fs, [], bounds, defaults=entry.bounds, family=entry.family)
+    return entry.build(cfg)
+
+
+@pytest.mark.parametrize("os,fs", [("linux-5.8", "ext4"), ("posix-strict", "ext4")])
+def test_the_namespace_is_the_same_to_every_engine(os, fs):
+    """Native, Python and z3 on the kernel's namespace (create, rename, append, truncate,
+    the directory's fsync, a power loss): the same graph, counts and shortest traces."""
+    from fsmodel.engines import native, pybfs, smt
+    spec = toy_spec(os, fs, writes=1, manifests=1)
+    a, b = native.check(spec, progress=None), pybfs.check(spec, progress=None)
+    assert (a.verdicts, a.distinct, a.generated, a.depth) == \
+        (b.verdicts, b.distinct, b.generated, b.depth)
+    assert {p: t.length for p, t in a.traces.items()} == \
+        {p: t.length for p, t in b.traces.items()}
+    bmc = smt.bmc(spec, max(t.length for t in a.traces.values()), 300)
+    assert {p: t.length for p, t in bmc.traces.items()} == \
+        {p: t.length for p, t in a.traces.items()}
+
+
+@pytest.mark.crosscheck
+@pytest.mark.parametrize("os,fs", [("linux-5.8", "ext4-journal"), ("linux-5.8", "btrfs"),
+                                   ("linux-4.16", "ext4-journal-6.12"), ("freebsd", "ext4")])
+def test_the_namespace_is_the_same_to_the_explicit_engines_everywhere(os, fs):
+    from fsmodel.engines import native, pybfs
+    spec = toy_spec(os, fs)
+    a, b = native.check(spec, progress=None), pybfs.check(spec, progress=None)
+    assert (a.verdicts, a.distinct, a.generated, a.depth) == \
+        (b.verdicts, b.distinct, b.generated, b.depth)

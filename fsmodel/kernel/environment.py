@@ -16,7 +16,8 @@ class Environment:
     """Crashes, background work, faults and the third party (part of ``Kernel``)."""
 
     def crash(self: Kernel, u: Update) -> None:
-        """OS crash or power loss: the cache, descriptions and error state are lost (docs/model.md §2)."""
+        """OS crash or power loss: the cache, descriptions and error state are lost, the
+        disk is what a power loss leaves (docs/model.md §2)."""
         for f in range(self.F):
             for p in range(self.P):
                 u[self.page[f][p]] = ABSENT

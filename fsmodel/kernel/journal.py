@@ -20,9 +20,7 @@ from ..lang.expr import FALSE, And, Expr, ite
 from ..lang.spec import Spec, Update
 from .datapath import InPlace
 from .lanes import DISK, PAGE_CACHE
-from .states import CLEAN, DIRTY, FAILED, JOURNAL, NO_FAULT, NOTHING, PENDING, RETURNS
-
-__all__ = ["Journalled", "JOURNAL"]
+from .states import CLEAN, DIRTY, FAILED, NO_FAULT, NOTHING, PENDING, RETURNS
 
 
 class Journalled(InPlace):
@@ -80,15 +78,18 @@ class Journalled(InPlace):
     # -- what the calls do ------------------------------------------------------------------
     def sync_file(self, u: Update, f: int, s: Expr, fate: str) -> Expr:
         """fsync commits the journal and returns 0 for the data in it (ATC20); it reports an
-        error an earlier in-place write recorded, and on 6.12 its own ('once')."""
+        error an earlier in-place write recorded, and then returns before the commit
+        (ext4_sync_file: file_write_and_wait_range fails first); on 6.12 it writes in place
+        and reports its own failure ('once')."""
         k = self.k
         if self.in_place_at_sync:
             self.commit(u)
             self.checkpoint_pending(u, f)
             return u.let(k.report(u, f, s, FALSE))
-        err = k.report(u, f, s, FALSE)
-        self.commit(u)
-        return u.let(err)
+        err = u.let(k.report(u, f, s, FALSE))
+        with u.when(~err):
+            self.commit(u)
+        return err
 
     def start_writeback(self, u: Update, f: int, fate: str) -> None:
         """sync_file_range does nothing on 6.1; on 6.12 it writes in place as with

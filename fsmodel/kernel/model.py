@@ -27,7 +27,7 @@ from typing import Sequence
 
 from ..config import Config
 from ..lang.expr import Var, VarArray
-from ..lang.spec import Bool, Enum, Int, Slot, Spec
+from ..lang.spec import Bool, Int, Slot, Spec
 from . import errseq
 from .datapath import InPlace
 from .environment import Environment

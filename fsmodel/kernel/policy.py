@@ -147,7 +147,8 @@ FILESYSTEMS: dict[str, FileSystem] = {f.id: f for f in [
                                     "and sync_file_range also write in place and wait, so "
                                     "fsync reports its own failure",
                (f"{RUN}: 'once', 'content', 'sfr', 'direct', 'failed-inplace' on 6.12",
-                "kernel 6.5 'ext4: Make data=journal mode use ext4_writepages'"),
+                "Jan Kara's 2023 series for 6.5, 'ext4: Drop special handling of journalled "
+                "data from ext4_sync_file()'"),
                journal_data=True, journal_in_place=True,
                uncertain="as ext4-journal (kernel/journal.py); what 6.12 showed of the "
                          "journal's role: a power loss still replays a page whose in-place "

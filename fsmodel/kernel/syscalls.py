@@ -10,12 +10,10 @@ from ..lang.spec import Update
 from . import errseq
 from .lanes import ERRSEQ_LANE, PAGE_CACHE
 from .policy import ERRSEQ, MARK_SEEN, UNTIL_CLOSE
-from .states import FAULT, GONE, NO_FAULT, RETURNS
+from .states import GONE, RETURNS
 
 if TYPE_CHECKING:
     from .model import Kernel
-
-__all__ = ["Syscalls", "FAULT", "NO_FAULT"]
 
 
 class Syscalls:
@@ -31,7 +29,8 @@ class Syscalls:
         return out
 
     def open(self: Kernel, u: Update, f: int, rule: str) -> Local:
-        """open(): a new description whose cursor samples the mapping's errseq_t (docs/model.md §3)."""
+        """open(): a new description whose cursor samples the mapping's errseq_t
+        (docs/model.md §3)."""
         s = u.let(self.free_slot(f))
         u[self.inode[f]] = True
         u.store(self.ref[f], s, 1)
@@ -57,9 +56,11 @@ class Syscalls:
 
     def fsync(self: Kernel, u: Update, f: int, s: Expr, fate: str, name: str = "fsync") -> Local:
         """fsync() / fdatasync() / msync(MS_SYNC) on description s: true if it reports EIO.
-        With a namespace it also makes the file's size durable, and on Linux every earlier
-        change of a name (the journal commit it forces: the kernel runs of fsmodel
-        conformance, 'pl-create-fsync', 'pl-rename-other')."""
+        With a namespace, one that returns 0 also makes the file's size durable, and on
+        Linux every earlier change of a name (the journal commit it forces: the kernel runs
+        of fsmodel conformance, 'pl-create-fsync', 'pl-rename-other'); one that reports an
+        error returns before that commit (ext4_sync_file, xfs_file_fsync: the data's
+        write-and-wait fails first)."""
         err = self.data.sync_file(u, f, s, fate)
         gone = self.fault_at(f, 0) == GONE     # ENODEV: every later fsync fails (#14)
         if self.data.reports_gone:
@@ -70,7 +71,8 @@ class Syscalls:
             u.call(name, ERRSEQ_LANE, result=err, results=RETURNS, file=f, desc=s)
             out = u.let(err)
         if self.names:
-            self.sync_metadata(u, f)
+            with u.when(~out):
+                self.sync_metadata(u, f)
         return out
 
     def sync_file_range(self: Kernel, u: Update, f: int, fate: str) -> None:

@@ -69,8 +69,9 @@ def check_request(entries: Iterable[Any], opts: dict[str, Any]) -> None:
         for name in asked:
             if not any(name in k for k in known):
                 choices = sorted({n for k in known for n in k})
-                raise BadConfig(f"unknown {what} '{name}' for {', '.join(f.name for f in fams)}"
-                                f" (choose from {', '.join(choices)})")
+                which = f"choose from {', '.join(choices)}" if choices else "it has none"
+                raise BadConfig(f"unknown {what} '{name}' for "
+                                f"{', '.join(sorted({f.name for f in fams}))} ({which})")
 
 
 def scenario(entry: Any, os_id: str, opts: dict[str, Any]) -> dict[str, Any]:
