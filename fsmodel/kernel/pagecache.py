@@ -8,7 +8,7 @@ from ..lang.expr import Expr, Local, Or, ite
 from ..lang.spec import Update
 from .lanes import DISK, PAGE_CACHE
 from .policy import INVALIDATE, KEEP, REDIRTY
-from .states import ABSENT, CLEAN, DIRTY, EOF, GONE, INVALID, NO_FAULT, NOTHING, PENDING, RETURNS
+from .states import ABSENT, CLEAN, DIRTY, EOF, GONE, INVALID, NO_FAULT, PENDING, RETURNS
 
 if TYPE_CHECKING:
     from .model import Kernel
@@ -35,11 +35,15 @@ class PageCache:
         return got
 
     def durable(self: Kernel, f: int, p: int) -> Expr:
-        """The version a power loss leaves: in place on disk, or what the journal of
-        data=journal replays (journal.py)."""
+        """The version that survives whatever the machine does next: what is in place on
+        disk.  With data=journal, a power loss replays the journal, but a clean unmount
+        writes it in place, and what fails there is lost ('failed-inplace-twice': version 0
+        after the remount, 1 after a power loss): the journal's version survives both only
+        while it waits to be written to a range that does not fail (journal.py)."""
         if self.jstate is None:
             return self.disk[f][p]
-        return ite(self.jstate[f] != NOTHING, self.jver[f][p], self.disk[f][p])
+        safe = (self.jstate[f] == PENDING) & (self.fault_at(f, p) == NO_FAULT)
+        return ite(safe, self.jver[f][p], self.disk[f][p])
 
     def fault_at(self: Kernel, f: int, p: int) -> Expr:
         """The device's state for page p of f."""
