@@ -68,10 +68,8 @@ MUTANTS = [
            "        with u.when(ok):\n            u[self.disk[f][p]] = self.disk[f][p]\n",
            "a successful write-back does not reach the disk"),
     Mutant("K8", "fsmodel/kernel/journal.py",
-           "        with u.when(~ok):\n            k.record_error(u, f)\n            "
-           "u[k.jstate[f]] = FAILED\n",
-           "        with u.when(~ok):\n            k.record_error(u, f)\n            "
-           "self.forget(u, f)\n",
+           "            with u.when(w & ~ok):\n                u[k.jstate[f][p]] = FAILED\n",
+           "            with u.when(w & ~ok):\n                self.forget_page(u, f, p)\n",
            "data=journal: a failed in-place write drops the journal's copy (a power loss "
            "would not replay it)"),
     Mutant("K9", "fsmodel/kernel/namespace.py",

@@ -140,7 +140,7 @@ def test_invalidating_file_systems_drop_the_failed_content(fs):
     assert final["page[0][0]"] == "invalid"
 
 
-JOURNAL_VIEW = ("returned", "journal[0]", "journal_ver[0][0]", "disk[0][0]")
+JOURNAL_VIEW = ("returned", "journal[0][0]", "journal_ver[0][0]", "disk[0][0]")
 
 
 def journal(script, fs="ext4-journal", **kw):
@@ -165,7 +165,7 @@ def test_ext4_data_journal_reads_the_old_copy_but_a_power_loss_replays_the_new()
     script = ("fsync(via=fd); checkpoint; heal; close(via=fd); evict_page; os_crash")
     final = returned("linux-4.16", "open; write; fault(kind=transient); " + script,
                      fs="ext4-journal", crashes=1)
-    assert (final["journal[0]"], final["disk[0][0]"]) == ("none", 1)
+    assert (final["journal[0][0]"], final["disk[0][0]"]) == ("none", 1)
     # yet fsync returned 0 for data that a clean unmount would have lost: not durable
     assert final["fsync_lied"] is True
     before = run("os-contract", "linux-4.16", "open; write; fault(kind=transient); "

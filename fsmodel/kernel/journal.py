@@ -16,7 +16,7 @@ The journal is neither aborted nor the file system made read-only by the failed 
 """
 from __future__ import annotations
 
-from ..lang.expr import FALSE, And, Expr, ite
+from ..lang.expr import FALSE, Expr, Or
 from ..lang.spec import Spec, Update
 from .datapath import InPlace
 from .lanes import DISK, PAGE_CACHE
@@ -25,12 +25,17 @@ from .states import CLEAN, DIRTY, FAILED, NO_FAULT, NOTHING, PENDING, RETURNS
 
 class Journalled(InPlace):
     """The data path of ext4 data=journal (``in_place_at_sync``: 6.12's fsync, sync and
-    sync_file_range write in place and wait)."""
+    sync_file_range write in place and wait).  The journal's state is per page: each of a
+    file's pages is committed, written in place or fails on its own."""
     reports_gone = False
 
     @property
     def in_place_at_sync(self) -> bool:
         return self.k.fs.journal_in_place
+
+    def pending(self, f: int) -> Expr:
+        """A page of f waits in the journal for its in-place write."""
+        return Or(self.k.jstate[f][p] == PENDING for p in range(self.k.P))
 
     # -- the journal -------------------------------------------------------------------------
     def commit(self, u: Update) -> None:
@@ -39,40 +44,43 @@ class Journalled(InPlace):
             self.commit_file(u, f)
 
     def commit_file(self, u: Update, f: int) -> None:
-        """File f's dirty pages into the journal (the pages already there stay)."""
+        """File f's dirty pages into the journal."""
         k = self.k
-        with u.when(k.dirty(f)):
-            for p in range(k.P):
-                earlier = ite(k.jstate[f] == NOTHING, k.disk[f][p], k.jver[f][p])
-                u[k.jver[f][p]] = ite(k.page[f][p] == DIRTY, k.cache[f][p], earlier)
-                with u.when(k.page[f][p] == DIRTY):
-                    u[k.page[f][p]] = CLEAN
-            u[k.jstate[f]] = PENDING
+        for p in range(k.P):
+            with u.when(k.page[f][p] == DIRTY):
+                u[k.jver[f][p]] = k.cache[f][p]
+                u[k.jstate[f][p]] = PENDING
+                u[k.page[f][p]] = CLEAN
 
     def checkpoint(self, u: Update, f: int) -> None:
-        """jbd2 writes f's journalled pages in place: a failing range records the error,
-        and the journal keeps them ('failed-inplace-twice')."""
+        """jbd2 writes f's committed pages in place; a page whose range fails keeps its
+        journal copy (replayed by a power loss, dropped by a clean unmount), is never
+        written in place again, and records the error ('failed-inplace-twice')."""
         k = self.k
-        ok = u.let(And(k.fault_at(f, p) == NO_FAULT for p in range(k.P)))
-        u.call("checkpoint", DISK, result=~ok, results=("ok", "EIO"), source=PAGE_CACHE,
-               file=f)
-        for p in range(k.P):   # each page that does not fail is written
-            with u.when(k.fault_at(f, p) == NO_FAULT):
+        waiting = [k.jstate[f][p] == PENDING for p in range(k.P)]
+        bad = u.let(Or(w & (k.fault_at(f, p) != NO_FAULT) for p, w in enumerate(waiting)))
+        u.call("checkpoint", DISK, result=bad, results=("ok", "EIO"), source=PAGE_CACHE, file=f)
+        for p, w in enumerate(waiting):
+            ok = u.let(w & (k.fault_at(f, p) == NO_FAULT))
+            with u.when(ok):
                 u[k.disk[f][p]] = k.jver[f][p]
-        with u.when(ok):
-            self.forget(u, f)
-        with u.when(~ok):
+                self.forget_page(u, f, p)
+            with u.when(w & ~ok):
+                u[k.jstate[f][p]] = FAILED
+        with u.when(bad):
             k.record_error(u, f)
-            u[k.jstate[f]] = FAILED
+
+    def forget_page(self, u: Update, f: int, p: int) -> None:
+        u[self.k.jstate[f][p]] = NOTHING
+        u[self.k.jver[f][p]] = 0
 
     def forget(self, u: Update, f: int) -> None:
         """Nothing of f left in the journal."""
-        u[self.k.jstate[f]] = NOTHING
         for p in range(self.k.P):
-            u[self.k.jver[f][p]] = 0
+            self.forget_page(u, f, p)
 
     def checkpoint_pending(self, u: Update, f: int) -> None:
-        with u.when(self.k.jstate[f] == PENDING):
+        with u.when(self.pending(f)):
             self.checkpoint(u, f)
 
     # -- what the calls do ------------------------------------------------------------------
@@ -129,17 +137,18 @@ class Journalled(InPlace):
         what failed in place is lost ('failed-inplace-twice': v0 after the remount)."""
         self.commit_file(u, f)
         self.checkpoint_pending(u, f)
-        with u.when(self.k.jstate[f] == FAILED):
-            self.forget(u, f)
+        for p in range(self.k.P):
+            with u.when(self.k.jstate[f][p] == FAILED):
+                self.forget_page(u, f, p)
 
     def crash(self, u: Update) -> None:
         """Mounting after a power loss replays the journal ('pl-failed-inplace-twice': v1)."""
         k = self.k
         for f in range(k.F):
-            with u.when(k.jstate[f] != NOTHING):
-                for p in range(k.P):
+            for p in range(k.P):
+                with u.when(k.jstate[f][p] != NOTHING):
                     u[k.disk[f][p]] = k.jver[f][p]
-            self.forget(u, f)
+                self.forget_page(u, f, p)
 
     def background(self, spec: Spec, when: Expr) -> None:
         """jbd2's checkpoint of one file, at a time of its choosing (the commit timer is the
@@ -149,5 +158,5 @@ class Journalled(InPlace):
         @spec.action("checkpoint", actor="kernel", f=range(k.F))
         def _(u: Update, f: int) -> None:
             """jbd2 writes journalled data in place (ext4 data=journal)."""
-            u.require(when, k.jstate[f] == PENDING)
+            u.require(when, self.pending(f))
             self.checkpoint(u, f)

@@ -9,7 +9,7 @@ State (docs/model.md §2), per file (inode) f and page p:
 per open file description (``struct file``) in slot s of file f:
   f_count[f][s]  references (fds in processes, in flight in a socket)
   f_wb_err[f][s] the description's errseq cursor       f_sb_err[f][s] its syncfs cursor (5.8+)
-with ext4 data=journal (journal.py), per file: journal[f] (none / pending / failed) and
+with ext4 data=journal (journal.py), per page: journal[f][p] (none / pending / failed) and
 journal_ver[f][p], the version a power loss replays; and with a namespace (namespace.py), per
 name n and file f: dentry[n], dentry_disk[n] (the inode a name points to, in memory and on
 disk), size[f], size_disk[f] (pages).
@@ -95,7 +95,7 @@ class Kernel(PageCache, ErrorRecords, Syscalls, Namespace, Environment):
             self.sbcur = spec.var("f_sb_err", Int(0, emax), 0, (F, self.S))
         self.jstate = self.jver = None
         if self.fs.journal_data:   # committed to the journal, not yet written in place
-            self.jstate = spec.var("journal", JOURNAL, 0, (F,))
+            self.jstate = spec.var("journal", JOURNAL, 0, (F, P))
             self.jver = spec.var("journal_ver", Int(0, self.W, grows=True), 0, (F, P))
         self.fs_errors = None
         if self.pol.error_counter:   # proposed at LSF/MM 2018 (#1); wraps like errseq's
@@ -142,7 +142,7 @@ class Kernel(PageCache, ErrorRecords, Syscalls, Namespace, Environment):
     def page_record(self, f: int, p: int) -> list[Var]:
         """The kernel's variables of one page."""
         out = [self.page[f][p], self.cache[f][p], self.disk[f][p]]
-        return out + ([self.jver[f][p]] if self.jver is not None else [])
+        return out + ([self.jstate[f][p], self.jver[f][p]] if self.jver is not None else [])
 
     def declare_pools(self, spec: Spec, holders: list[list[tuple[Var, Var | None, int]]]) -> None:
         """The description slots of each file are interchangeable; ``holders[f]`` lists every

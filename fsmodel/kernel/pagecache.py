@@ -42,7 +42,7 @@ class PageCache:
         while it waits to be written to a range that does not fail (journal.py)."""
         if self.jstate is None:
             return self.disk[f][p]
-        safe = (self.jstate[f] == PENDING) & (self.fault_at(f, p) == NO_FAULT)
+        safe = (self.jstate[f][p] == PENDING) & (self.fault_at(f, p) == NO_FAULT)
         return ite(safe, self.jver[f][p], self.disk[f][p])
 
     def fault_at(self: Kernel, f: int, p: int) -> Expr:
@@ -111,7 +111,7 @@ class PageCache:
         """A clean or invalid page; with data=journal not while jbd2 still has to write it in
         place (its buffers are on the checkpoint list)."""
         out = (self.page[f][p] == CLEAN) | (self.page[f][p] == INVALID)
-        return out if self.jstate is None else out & (self.jstate[f] != PENDING)
+        return out if self.jstate is None else out & (self.jstate[f][p] != PENDING)
 
     def evict_page(self: Kernel, u: Update, f: int, p: int) -> None:
         u[self.page[f][p]] = ABSENT
@@ -120,7 +120,7 @@ class PageCache:
     def evictable_inode(self: Kernel, f: int) -> Expr:
         out = self.inode[f] & ~self.referenced(f) & ~self.dirty(f)
         if self.jstate is not None:
-            out = out & (self.jstate[f] != PENDING)
+            out = out & ~self.data.pending(f)
         if self.pol.keep_erroring_inodes:   # the LSF/MM 2018 proposal (#1)
             out = out & ~self.unreported(f)
         return out
