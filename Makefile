@@ -63,7 +63,8 @@ crosscheck: deps spin
 mutants: deps spin
 	$(BIN)/python tests/mutants.py
 
-# Boot Debian's 6.1 and 6.12 kernels under QEMU, run the scenarios on ext4, XFS and Btrfs
+# Boot Debian's 6.1 and 6.12 kernels under QEMU, run the scenarios on ext4, ext4
+# data=journal, XFS and Btrfs (those with a power loss across two boots on the same images)
 # and compare every step with the kernel model (installs qemu and the tools from Debian).
 conformance: $(STAMP)
 	$(BIN)/fsmodel conformance
