@@ -16,7 +16,7 @@ from array import array
 from typing import Callable
 
 from ..lang.spec import Spec
-from ..trace import build_trace, representatives
+from .traces import build_trace, representatives
 from .pycompile import compile_spec
 from .result import Interrupted, Progress, Reporter, Result, verdicts_of
 

@@ -22,7 +22,8 @@ import z3
 from ..lang.expr import Bound, Const, Expr, Local, Op, Var
 from ..lang.spec import Assign, Let, Require, Spec
 from ..lang.visit import Fold
-from ..trace import Trace, trace_of_states
+from ..trace import Trace
+from .traces import trace_of_states
 from .analysis import commuting, value_bits
 from .pycompile import compile_spec
 

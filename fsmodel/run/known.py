@@ -10,7 +10,8 @@ from ..engines.pycompile import compile_spec
 from ..engines.replay import replay
 from ..families import discover
 from ..families.base import Known, family_of
-from ..trace import Trace, trace_of_states
+from ..engines.traces import trace_of_states
+from ..trace import Trace
 from . import registry
 
 # The scripts name actions as one file, one backend, one fault and one crash show them (no

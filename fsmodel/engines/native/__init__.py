@@ -13,7 +13,7 @@ import sys
 import time
 
 from ...lang.spec import Spec
-from ...trace import build_trace
+from ..traces import build_trace
 from .. import pybfs
 from ..pycompile import compile_spec
 from ..result import Interrupted, Progress, Reporter, Result, verdicts_of
