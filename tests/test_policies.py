@@ -197,3 +197,15 @@ def test_which_policies_keep_the_fsync_contract():
     """The OS contract table, computed exhaustively: only the retrying policies keep it."""
     honest = {os for os in POLICIES if shortest("os-contract", os)["fsync-honesty"] is None}
     assert honest == {"freebsd", "posix-strict"}
+
+
+def test_btrfs_reports_a_failed_write_until_its_ordered_extent_is_finished():
+    # btrfs_sync_file -> btrfs_wait_ordered_range returns the I/O error of an unfinished
+    # ordered extent, whatever the cursor says (conformance 'sfr' on 6.12)
+    script = "open; write; fault(kind=transient); fsync(via=fd); heal"
+    again = returned("linux-4.16", script + "; fsync(via=fd)", fs="btrfs-6.12")
+    assert again["returned"] == "EIO" and again["ordered_eio[0]"] is True
+    done = returned("linux-4.16", script + "; finish_ordered; fsync(via=fd)", fs="btrfs-6.12")
+    assert done["returned"] == "0"
+    # ext4 has no such extent: the second fsync returns 0 at once
+    assert returned("linux-4.16", script + "; fsync(via=fd)")["returned"] == "0"

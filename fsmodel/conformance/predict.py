@@ -6,9 +6,10 @@ calling the kernel model's operation for the probe's step.  A step on a descript
 is grounded on the inode it reaches (the name's, or the one a create takes).  The calls each
 step records are the predictions.  Where the model leaves a choice open, every choice is
 followed and a step's set of possible results is the prediction: the fate of a failed page,
-with data=journal whether jbd2 wrote its journal in place before the step, and before a power
-loss any background work (write-back, a journal commit, a size committed ahead of its data:
-the kernel may have done it or not when the power went).
+whether the kernel finished what it finishes on its own before the step (data=journal's
+in-place write, Btrfs's ordered extents), and before a power loss any background work
+(write-back, a journal commit, a size committed ahead of its data: the kernel may have done
+it or not when the power went).
 """
 from __future__ import annotations
 
@@ -82,22 +83,23 @@ class Script:
     def _declare(self, i: int, op: str, args: list[str]) -> None:
         """Step i, grounded on the inode it acts on (``f``), with the kernel's choices."""
         k = self.k
-        # data=journal: jbd2's in-place write may have happened before any step, or not
-        journal = {"ckpt": (False, True)} if k.jstate is not None else {}
+        # work the kernel finishes on its own (data=journal's in-place write, Btrfs's ordered
+        # extents) may have happened before any step, or not
+        later = {"done": (False, True)} if k.jstate is not None or k.unfinished is not None \
+            else {}
         files = range(k.F) if op in ON_DESC + ON_NAME and op not in BY_NAME else (0,)
 
         @self.spec.action(f"s{i + 1}", actor=op, f=files, rule=k.sample_rules,
-                          fate=k.sync_fates, **journal)
-        def _(u: Update, f: int, rule: str, fate: str, ckpt: bool = False) -> None:
+                          fate=k.sync_fates, **later)
+        def _(u: Update, f: int, rule: str, fate: str, done: bool = False) -> None:
             u.require(self.pc == i)
             if op in ON_NAME and op not in BY_NAME:
                 u.require(k.lookup(k.name(args[0])) == f)
             elif op in ON_DESC and op != "open":
                 u.require(self.ino[args[0]] == f)
             u[self.pc] = i + 1
-            if ckpt:
-                for g in range(k.F):
-                    k.data.checkpoint_pending(u, g)
+            if done:
+                k.data.finish(u)
             self.step(u, op, args, f, rule, fate)
 
     def step(self, u: Update, op: str, args: list[str], f: int, rule: str, fate: str) -> None:

@@ -28,9 +28,22 @@ class InPlace:
         """A journal commit carries no data: data is written in place."""
 
     def sync_file(self, u: Update, f: int, s: Expr, fate: str) -> Expr:
-        """fsync's data part: write f's dirty pages, then report (errors.py)."""
+        """fsync's data part: write f's dirty pages, then report (errors.py); on Btrfs also
+        the failure of a write whose ordered extent is not finished yet."""
         k = self.k
-        return k.report(u, f, s, k.flush(u, f, fate))
+        return self.ordered(f, k.report(u, f, s, k.flush(u, f, fate)))
+
+    def ordered(self, f: int, err: Expr) -> Expr:
+        """Btrfs: btrfs_wait_ordered_range returns -EIO while a failed ordered extent of the
+        file is unfinished, whatever the description's cursor says."""
+        return err if self.k.unfinished is None else err | self.k.unfinished[f]
+
+    def finish(self, u: Update) -> None:
+        """The work the kernel finishes on its own, at a time of its choosing: Btrfs's
+        ordered extents."""
+        if self.k.unfinished is not None:
+            for f in range(self.k.F):
+                u[self.k.unfinished[f]] = False
 
     def start_writeback(self, u: Update, f: int, fate: str) -> None:
         """sync_file_range(WRITE): f's dirty pages are written."""
@@ -39,7 +52,7 @@ class InPlace:
     def wait_writeback(self, u: Update, f: int, s: Expr, fate: str) -> Expr:
         """sync_file_range(WRITE | WAIT): written, and the wait reports as fsync does."""
         k = self.k
-        return k.report(u, f, s, k.flush(u, f, fate))
+        return self.ordered(f, k.report(u, f, s, k.flush(u, f, fate)))
 
     def write_direct(self, u: Update, f: int, p: int, version: Expr) -> None:
         """O_DIRECT: straight to the disk, failing at once on a bad range and recording no
@@ -68,6 +81,7 @@ class InPlace:
 
     def crash(self, u: Update) -> None:
         """A power loss keeps what is in place."""
+        self.finish(u)
 
     def background(self, spec: Spec, when: Expr) -> None:
         """Background write-back of one dirty page at a time (docs/model.md §2)."""
@@ -78,4 +92,12 @@ class InPlace:
             """Background write-back of one dirty page (docs/model.md §2)."""
             u.require(when, k.page[f][p] == DIRTY)
             k.writeback_page(u, f, p, fate)
+
+        if k.unfinished is not None:
+            @spec.action("finish_ordered", actor="kernel", f=F)
+            def _(u: Update, f: int) -> None:
+                """Btrfs finishes a failed write's ordered extent: syncs stop reporting it
+                (btrfs_finish_ordered_io)."""
+                u.require(when, k.unfinished[f])
+                u[k.unfinished[f]] = False
 

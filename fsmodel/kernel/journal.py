@@ -83,6 +83,11 @@ class Journalled(InPlace):
         with u.when(self.pending(f)):
             self.checkpoint(u, f)
 
+    def finish(self, u: Update) -> None:
+        """jbd2 writes every committed page in place, at a time of its choosing."""
+        for f in range(self.k.F):
+            self.checkpoint_pending(u, f)
+
     # -- what the calls do ------------------------------------------------------------------
     def sync_file(self, u: Update, f: int, s: Expr, fate: str) -> Expr:
         """fsync commits the journal and returns 0 for the data in it (ATC20); it reports an

@@ -7,7 +7,8 @@ PAGE_CACHE, ERRSEQ_LANE, DISK = "page cache", "errseq and cursors", "disk"
 LANES = {"page": PAGE_CACHE, "cache": PAGE_CACHE, "inode": PAGE_CACHE,
          "wb_err": ERRSEQ_LANE, "f_count": ERRSEQ_LANE, "f_wb_err": ERRSEQ_LANE,
          "s_wb_err": ERRSEQ_LANE, "f_sb_err": ERRSEQ_LANE,
-         "disk": DISK, "fault": DISK, "faults_started": DISK, "fs_errors": ERRSEQ_LANE}
+         "disk": DISK, "fault": DISK, "faults_started": DISK, "fs_errors": ERRSEQ_LANE,
+         "ordered_eio": ERRSEQ_LANE}
 JOURNAL_LANES = {"journal": DISK, "journal_ver": DISK}
 NAME_LANES = {"dentry": PAGE_CACHE, "size": PAGE_CACHE, "dentry_disk": DISK,
               "size_disk": DISK}

@@ -97,6 +97,9 @@ class Kernel(PageCache, ErrorRecords, Syscalls, Namespace, Environment):
         if self.fs.journal_data:   # committed to the journal, not yet written in place
             self.jstate = spec.var("journal", JOURNAL, 0, (F, P))
             self.jver = spec.var("journal_ver", Int(0, self.W, grows=True), 0, (F, P))
+        self.unfinished = None
+        if self.fs.ordered_errors:  # Btrfs: a failed write's ordered extent, not yet finished
+            self.unfinished = spec.var("ordered_eio", Bool(), False, (F,))
         self.fs_errors = None
         if self.pol.error_counter:   # proposed at LSF/MM 2018 (#1); wraps like errseq's
             self.fs_errors = spec.var("fs_errors", Int(0, self.wrap - 1), 0)
@@ -129,7 +132,7 @@ class Kernel(PageCache, ErrorRecords, Syscalls, Namespace, Environment):
         """Every kernel variable of file f, its pages and descriptions included (one record of
         a file symmetry; the names that point to it are its references, ``name_refs``)."""
         per_file = [self.page, self.cache, self.disk, self.inode, self.err, self.fault, self.ref,
-                    self.cur, self.sbcur, self.jstate, self.jver]
+                    self.cur, self.sbcur, self.jstate, self.jver, self.unfinished]
         if self.names:
             per_file += [self.size, self.size_disk]
         out: list[Var] = []

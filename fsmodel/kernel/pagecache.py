@@ -97,6 +97,8 @@ class PageCache:
                 self._fail(u, f, p, fate)
 
     def _fail(self: Kernel, u: Update, f: int, p: int, fate: str) -> None:
+        if self.unfinished is not None:
+            u[self.unfinished[f]] = True
         if fate == KEEP:                 # ext4: clean, content kept until evicted (#1, ATC20)
             u[self.page[f][p]] = CLEAN
         elif fate == INVALIDATE:         # NetBSD, XFS per #1, Btrfs: re-read gives the disk
@@ -121,6 +123,8 @@ class PageCache:
         out = self.inode[f] & ~self.referenced(f) & ~self.dirty(f)
         if self.jstate is not None:
             out = out & ~self.data.pending(f)
+        if self.unfinished is not None:   # its ordered extents hold the inode
+            out = out & ~self.unfinished[f]
         if self.pol.keep_erroring_inodes:   # the LSF/MM 2018 proposal (#1)
             out = out & ~self.unreported(f)
         return out

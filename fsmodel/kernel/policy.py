@@ -58,6 +58,8 @@ class FileSystem:
     journal_data: bool = False            # fsync puts data in the journal and returns 0
     journal_in_place: bool = False        # data=journal's fsync also writes in place (6.5+)
     size_ahead: bool = False              # a new size can be committed before its data
+    ordered_errors: bool = False          # a sync reports a failed write again until the
+                                          # write's ordered extent is finished (Btrfs)
     eats_errors: bool = False             # contents can be lost with no error recorded
     uncertain: str = ""
 
@@ -160,13 +162,18 @@ FILESYSTEMS: dict[str, FileSystem] = {f.id: f for f in [
                ("#1",), fates=(INVALIDATE,),
                uncertain=f"contradicted by ATC20 and by {RUN} (see xfs); kept as #1's reading"),
     FileSystem("btrfs", "Btrfs up to 6.1: dirty pages dropped, reverted to the disk state",
-               ("ATC20", f"{RUN}: on 6.1 'content' re-reads version 0 after the failure"),
-               fates=(INVALIDATE,),
+               ("ATC20", f"{RUN}: on 6.1 'content' re-reads version 0 after the failure",
+                "fs/btrfs/file.c btrfs_sync_file: btrfs_wait_ordered_range returns the I/O "
+                "error of an unfinished ordered extent"),
+               fates=(INVALIDATE,), ordered_errors=True,
                uncertain="size and block-map reversion are not modelled, only the content"),
     FileSystem("btrfs-6.12", "Btrfs 6.12: new content kept after a failed write-back, as on "
                              "ext4",
-               (f"{RUN}: on 6.12 'content' reads version 1 after the failure",),
-               fates=(KEEP,)),
+               (f"{RUN}: on 6.12 'content' reads version 1 after the failure; 'sfr': an fsync "
+                "after sync_file_range's wait reported the failure again in one run of three",
+                "fs/btrfs/file.c btrfs_sync_file: btrfs_wait_ordered_range returns the I/O "
+                "error of an unfinished ordered extent"),
+               fates=(KEEP,), ordered_errors=True),
     FileSystem("thin", "ext4 on thin provisioning (dm-thin, SAN): space exhaustion loses page "
                        "cache contents and eats the error, even at write()",
                ("#1 'page cache contents being lost (and errors \"eaten\") ... including just "
