@@ -130,7 +130,8 @@ class Kernel(PageCache, ErrorRecords, Syscalls, Namespace, Environment):
     # -- records of the reductions ---------------------------------------------------------
     def file_record(self, f: int) -> list[Var]:
         """Every kernel variable of file f, its pages and descriptions included (one record of
-        a file symmetry; the names that point to it are its references, ``name_refs``)."""
+        a file symmetry; with a namespace the inodes are not interchangeable: a create takes
+        the lowest free one, and a free one keeps its sectors' fault)."""
         per_file = [self.page, self.cache, self.disk, self.inode, self.err, self.fault, self.ref,
                     self.cur, self.sbcur, self.jstate, self.jver, self.unfinished]
         if self.names:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..lang.expr import TRUE, And, Expr, Or, ite
-from ..lang.spec import Ref, Update
+from ..lang.spec import Update
 from .lanes import PAGE_CACHE
 from .states import ABSENT
 
@@ -178,7 +178,3 @@ class Namespace:
         for f in range(self.F):
             u[self.size[f]] = self.size_disk[f]
         self.settle_all(u)
-
-    def name_refs(self: Kernel) -> list[Ref]:
-        """The variables that name an inode (the references of a file symmetry)."""
-        return [Ref(v.slot, 0) for arr in (self.dentry, self.dentry_disk) for v in arr]
