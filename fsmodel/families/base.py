@@ -66,6 +66,7 @@ class Family:
     options: dict[str, Choice] = field(default_factory=dict)
     properties: dict[str, str] = field(default_factory=dict)   # name -> what it says
     known: tuple[Known, ...] = ()
+    group: str = ""      # a set of families checked together (``matrix --family``)
 
 
 def family_of(entry: Any) -> Family:
