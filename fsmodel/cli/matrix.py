@@ -14,21 +14,22 @@ from ..outputs import replacing_all, write_file
 from ..render.files import write_diagrams
 from ..render.report import html
 from ..run import registry
-from ..run.cells import LEGEND, cell_text, summary, verdict_of
+from ..families.base import family_of
+from ..run.cells import cell_text, legend, column_file, split_column, summary, verdict_of
 from ..run.matrix import Job, Watch, run_matrix, threads_per_cell
 from ..trace import from_itf
 from .options import EXIT_HOLDS, EXIT_UNKNOWN, UsageError, ids, run_options, write_json
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    given = ids(args.specs, registry.all_ids())
+    given, columns = _selection(args)
     specs = [registry.find(s).id for s in given]      # a spec file's cells go by its id
     if len(set(specs)) < len(specs):
         raise UsageError(f"--specs names a spec twice: {', '.join(specs)}")
-    policies = ids(args.os, list(POLICIES))
+    policies = ids(args.os, columns)
     opts = run_options(args)
     for p in policies:  # validate every choice before the long run starts
-        lookup_fs(opts["fs"] if lookup_policy(p).linux else "ext4", lookup_policy(p))
+        _check_column(p, opts["fs"])
     if args.jobs < 1:
         raise UsageError("--jobs takes a positive number")
     opts["threads"] = threads_per_cell(opts["threads"], args.jobs)
@@ -40,16 +41,17 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         if opts["engine"] == "both":
             table = ("explicit engine:\n" + table + "\nsmt engine (agrees with the explicit "
                      "one):\n" + _table(specs, policies, cells, lambda c: c["smt"]))
-        table += LEGEND + _bounds_note(specs, policies, cells)
+        key = legend(cells.values())
+        table += key + _bounds_note(specs, policies, cells)
         _write_matrix(out, specs, policies, cells, table, elapsed)
         if render:
             for (s, p), c in cells.items():
                 for name, t in c["traces"].items():
-                    write_diagrams(from_itf(t["itf"]), render / s / f"{p}.{name}")
+                    write_diagrams(from_itf(t["itf"]), render / s / f"{column_file(p)}.{name}")
         if report:
             title = f"fsmodel matrix: {len(specs)} specs by {len(policies)} policies"
             write_file(report / "index.html",
-                       html(title, specs, policies, cells, cell_text, LEGEND))
+                       html(title, specs, policies, cells, cell_text, key))
     for what, where in (("diagrams", args.render), ("report", args.report)):
         if where:
             print(f"fsmodel: {what} written to {where}/", file=sys.stderr)
@@ -61,6 +63,27 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         print(f"{len(cells)} cells in {elapsed:.1f} s")
     unknown = any(verdict_of(c) == "unknown" for c in cells.values())
     return EXIT_UNKNOWN if unknown else EXIT_HOLDS
+
+
+def _selection(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """The specs asked for (by id, or a family's) and the default columns: every policy, or
+    the columns the family's declare."""
+    if args.family and args.specs:
+        raise UsageError("--family and --specs: give one of them")
+    if not args.family:
+        return ids(args.specs, registry.all_ids()), list(POLICIES)
+    entries = registry.of_family(args.family)
+    columns = list(dict.fromkeys(c for e in entries for c in family_of(e).columns))
+    return [e.id for e in entries], columns or list(POLICIES)
+
+
+def _check_column(column: str, fs: str) -> None:
+    """A policy, or a Linux policy and one of its file systems."""
+    os_id, own = split_column(column)
+    pol = lookup_policy(os_id)
+    if own is not None and not pol.linux:
+        raise UsageError(f"column {column}: file systems are variants of Linux policies only")
+    lookup_fs(own or (fs if pol.linux else "ext4"), pol)
 
 
 class _Progress(Watch):
@@ -131,9 +154,10 @@ def _write_matrix(out: Path, specs: list[str], policies: list[str], cells: dict,
                   elapsed: float) -> None:
     for (s, p), c in cells.items():
         for name, t in c["traces"].items():
-            write_json(out / s / f"{p}.{name}.itf.json", t["itf"])
-            write_file(out / s / f"{p}.{name}.txt", t["text"])
+            write_json(out / s / f"{column_file(p)}.{name}.itf.json", t["itf"])
+            write_file(out / s / f"{column_file(p)}.{name}.txt", t["text"])
     write_file(out / "summary.md",
                "# fsmodel matrix\n\n" + table + f"\n{len(cells)} cells in {elapsed:.1f} s. "
-               "Traces: `<spec>/<os>.<property>.txt` and `.itf.json`.\n")
+               "Traces: `<spec>/<column>.<property>.txt` and `.itf.json` (a column "
+               "linux-5.8/btrfs as linux-5.8_btrfs).\n")
     write_json(out / "matrix.json", [summary(c) for c in cells.values()])

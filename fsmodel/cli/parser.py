@@ -126,12 +126,17 @@ def _add_matrix(sub: Any) -> None:
     m = sub.add_parser("matrix", help="verdicts of specs by policies, every trace written")
     m.add_argument("--specs", default="", metavar="LIST",
                    help="spec ids (default: every shipped spec and patch)")
-    m.add_argument("--os", default="", metavar="LIST", help="policy ids (default: all)")
+    m.add_argument("--family", default="", metavar="NAME",
+                   help="the shipped specs of a family, or of a group of families (kv: "
+                        "every key-value engine), with the columns it is compared on")
+    m.add_argument("--os", default="", metavar="LIST",
+                   help="columns: policy ids, or a Linux policy and a file system as "
+                        "linux-5.8/btrfs (default: every policy, or the family's columns)")
     m.add_argument("--json", action="store_true", help="print the grid as JSON")
     m.add_argument("--out", metavar="DIR", default="out/matrix",
                    help="write every trace and a summary here (default out/matrix)")
     m.add_argument("--render", metavar="DIR", help="write every counterexample's lane "
-                   "diagram here, as DIR/<spec>/<os>.<property>.{svg,png,dot,mmd}")
+                   "diagram here, as DIR/<spec>/<column>.<property>.{svg,png,dot,mmd}")
     m.add_argument("--report", metavar="DIR", help="write DIR/index.html: the grid, and each "
                    "violation's diagram and steps, in one self-contained page")
     _jobs(m)

@@ -67,6 +67,7 @@ class Family:
     properties: dict[str, str] = field(default_factory=dict)   # name -> what it says
     known: tuple[Known, ...] = ()
     group: str = ""      # a set of families checked together (``matrix --family``)
+    columns: tuple[str, ...] = ()   # what ``matrix --family`` compares them on by default
 
 
 def family_of(entry: Any) -> Family:

@@ -39,7 +39,7 @@ th { background: #f1f3f4; text-align: left; }
 
 def html(title: str, specs: list[str], policies: list[str], cells: dict[tuple[str, str], dict],
          cell_text: Callable[[dict], str], legend: str) -> str:
-    """The page; ``cell_text`` writes a cell as the text grid does (see cli.LEGEND)."""
+    """The page; ``cell_text`` writes a cell as the text grid does (see run.cells.legend)."""
     out = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
            f"<h1>{escape(title)}</h1>"]

@@ -205,9 +205,24 @@ def verdict_of(cell: dict[str, Any]) -> str:
     return overall(cell["verdicts"].values())
 
 
-def cell_opts(opts: dict[str, Any], policy: str) -> dict[str, Any]:
-    """File-system variants apply to Linux policies; the others run on their own fs."""
-    return opts if POLICIES[policy].linux else opts | {"fs": "ext4"}
+def split_column(column: str) -> tuple[str, str | None]:
+    """A matrix column: a policy, or a Linux policy and a file system (``linux-5.8/btrfs``)."""
+    os_id, _, fs = column.partition("/")
+    return os_id, fs or None
+
+
+def cell_opts(opts: dict[str, Any], column: str) -> dict[str, Any]:
+    """File-system variants apply to Linux policies; the others run on their own fs.  A
+    column naming a file system runs on it."""
+    os_id, fs = split_column(column)
+    if fs is not None:
+        return opts | {"fs": fs}
+    return opts if POLICIES[os_id].linux else opts | {"fs": "ext4"}
+
+
+def column_file(column: str) -> str:
+    """A column as part of a file name (``linux-5.8_btrfs``)."""
+    return column.replace("/", "_")
 
 
 def summary(cell: dict[str, Any]) -> dict[str, Any]:
@@ -230,9 +245,22 @@ def cell_text(cell: dict[str, Any]) -> str:
 
 
 LEGEND = """\
-cell: one entry per property (pg specs: checkpoint-soundness/durability; os-contract:
-fsync-honesty). A number is the length of the shortest counterexample. ok: holds within the
-bounds (explicit: every reachable state checked; smt: Spacer proof for these bounds). ok*:
-Spacer proof for every number of writes, checkpoints, crashes and faults. x: Spacer found a
+A number is the length of the shortest counterexample. ok: holds within the bounds
+(explicit: every reachable state checked; smt: Spacer proof for these bounds). ok*: Spacer
+proof for every number of writes, checkpoints, crashes and faults. x: Spacer found a
 violation beyond the BMC depth reached. ?: inconclusive (smt: ?K, no violation up to depth K).
 """
+
+
+def legend(cells: Iterable[dict[str, Any]]) -> str:
+    """What each entry of a cell is: the properties in order, per family of specs shown
+    (the same order for every spec with the same properties)."""
+    orders: dict[str, list[str]] = {}
+    for c in cells:
+        orders.setdefault("/".join(c["verdicts"]), []).append(c["spec"])
+    lines = ["cell: one entry per property, in this order:"]
+    for order, specs in orders.items():
+        names = list(dict.fromkeys(specs))
+        who = ", ".join(names) if len(names) <= 4 else f"{names[0]} and {len(names) - 1} more"
+        lines.append(f"  {who}: {order}")
+    return "\n".join(lines) + "\n" + LEGEND

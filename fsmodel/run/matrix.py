@@ -11,7 +11,7 @@ from typing import Any
 
 from ..engines.result import Progress
 from . import registry
-from .cells import Cell, cell_opts, check_request, run_cell
+from .cells import Cell, cell_opts, check_request, run_cell, split_column
 
 
 Job = tuple[str, str]                          # (spec, policy): one cell of a matrix
@@ -37,13 +37,15 @@ def threads_per_cell(threads: int, jobs: int) -> int:
 
 def run_matrix(specs: list[str], policies: list[str], opts: dict[str, Any], jobs: int,
                watch: Watch = Watch()) -> tuple[dict[Job, Cell], float]:
-    """Every cell, ``jobs`` at a time, by (spec id, policy), and the time.  A spec is an id
-    or a spec file; a bound, behaviour or option applies to the specs whose family has it
-    (one of them at least must)."""
+    """Every cell, ``jobs`` at a time, by (spec id, column), and the time.  A spec is an id
+    or a spec file; a column is a policy, or a Linux policy and a file system
+    (``linux-5.8/btrfs``); a bound, behaviour or option applies to the specs whose family
+    has it (one of them at least must)."""
     entries = {s: registry.find(s) for s in specs}
     check_request(entries.values(), opts)
     start = time.monotonic()
-    tasks = {(e.id, p): (s, p, cell_opts(opts, p)) for s, e in entries.items() for p in policies}
+    tasks = {(e.id, p): (s, split_column(p)[0], cell_opts(opts, p))
+             for s, e in entries.items() for p in policies}
     return run_all(tasks, jobs, watch), time.monotonic() - start
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterator
 
+from ..families.base import family_of
 from ..shipped import folder
 
 SPECS_DIR = folder("specs", "specs")
@@ -114,6 +115,17 @@ def patches() -> dict[str, Any]:
 def all_ids() -> list[str]:
     """Every shipped spec and patch, by id (what matrix checks by default)."""
     return list(shipped()) + list(patches())
+
+
+def of_family(name: str) -> list[Any]:
+    """The shipped specs (then patches) of a family, or of every family in a group."""
+    found = [e for e in (shipped() | patches()).values()
+             if name in (family_of(e).name, family_of(e).group)]
+    if not found:
+        names = sorted({n for e in (shipped() | patches()).values()
+                        for n in (family_of(e).name, family_of(e).group) if n})
+        raise BadSpec(f"unknown family '{name}' (choose from {', '.join(names)})")
+    return found
 
 
 def find(name: str, beside: Path | None = None) -> Any:

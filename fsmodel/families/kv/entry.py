@@ -14,6 +14,10 @@ from ..base import Choice, Family, Known, Range
 from .outcomes import ENVIRONMENT, OUTCOMES
 
 GROUP = "kv"     # fsmodel matrix --family kv: every engine built on this package
+# ATC'20's file systems on one recent Linux, the BSDs' policies and the strict reading.
+COLUMNS = tuple(f"linux-5.8/{fs}" for fs in ("ext4", "ext4-journal", "xfs", "btrfs",
+                                             "btrfs-6.12")) + (
+    "freebsd", "netbsd", "openbsd", "posix-strict")
 
 
 def engine_family(name: str, summary: str, bounds: dict[str, Range] | None = None,
@@ -24,7 +28,7 @@ def engine_family(name: str, summary: str, bounds: dict[str, Range] | None = Non
     return Family(name, summary,
                   bounds={"keys": Range(2, 1, 3, "keys the client writes")} | (bounds or {}),
                   environment=dict(ENVIRONMENT), options=options or {},
-                  properties=dict(OUTCOMES), known=known, group=GROUP)
+                  properties=dict(OUTCOMES), known=known, group=GROUP, columns=COLUMNS)
 
 
 @dataclass(frozen=True)
