@@ -8,7 +8,7 @@ A put the engine never answered (it crashed first) is in doubt: reading it is no
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from ...config import Config
 from ...lang.expr import And, Expr, Or, ite, lift
@@ -110,9 +110,26 @@ class Client:
             for name, cond in shows.items():
                 u[self.seen[name]] = self.seen[name] | cond
 
-    def declare_properties(self) -> None:
+    def declare_properties(self, serving: Expr, get: Callable[[int], Expr]) -> None:
+        """The outcome classes, and beside each state what a read of each key would return
+        (-1: the engine serves no reads), which explains a violation."""
+        for key in range(self.K):
+            self.spec.derive(f"reads[{key}]", ite(serving, get(key), -1))
         for name in FLAGS:
-            self.spec.invariant(name, OUTCOMES[name], ~self.seen[name])
+            self.spec.invariant(name, OUTCOMES[name], ~self.seen[name], self.explain)
+
+    def explain(self, st: dict[str, Any]) -> str:
+        """Each key's read against what the client was told."""
+        def put(v: int) -> str:
+            return f"put {v} ({st[f'put_answer[{v - 1}]']})" if v else "not found"
+        out = []
+        for key in range(self.K):
+            told = [v for v in range(1, self.W + 1) if st[f"put_key[{v - 1}]"] == key
+                    and v <= st["puts"]]
+            if told and st[f"reads[{key}]"] >= 0:
+                out.append(f"key {key} reads {put(st[f'reads[{key}]'])}; its puts: "
+                           + ", ".join(put(v) for v in told))
+        return "; ".join(out)
 
     def lanes(self) -> dict[str, str]:
         return {v: "client" for v in ["put_key", "put_answer", "puts"] +

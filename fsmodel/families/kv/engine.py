@@ -51,7 +51,7 @@ class Engine:
             self.k.declare_other_process(spec, other)
         self.k.declare_environment(spec)
         self.fds.declare_pools(self.k)
-        self.client.declare_properties()
+        self.client.declare_properties(self.up & self.serving(), self.get)
         self._views()
 
     # -- what an engine states -------------------------------------------------------------
