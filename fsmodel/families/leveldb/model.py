@@ -32,7 +32,9 @@ class LevelDB(Engine):
     process = "leveldb"
     doc = ("DBImpl: appends each put to the log and fdatasyncs it; opening replays the log "
            "into a table")
-    knobs: ClassVar[dict[str, tuple[Any, ...]]] = {}
+    # What a failed log sync does besides the sticky error: nothing (the code), or cut the
+    # log back to its last synced record first (a proposal: specs/leveldb/patches/).
+    knobs: ClassVar[dict[str, tuple[Any, ...]]] = {"on_sync_error": ("sticky", "truncate-log")}
 
     def declare_state(self) -> None:
         spec, K, W = self.spec, self.client.K, self.client.W
@@ -98,6 +100,14 @@ class LevelDB(Engine):
             with u.when(err):
                 u[self.bg_error] = True
                 self.client.answer_failed(u, v)
+                if self.me.knob("on_sync_error") == "truncate-log":
+                    self.cut_last_record(u, f)
+
+    def cut_last_record(self, u: Update, f: int) -> None:
+        """ftruncate the log to before the record whose sync failed (the last one)."""
+        for n in range(1, self.k.P + 1):
+            with u.when(self.k.size[f] == n):
+                self.k.truncate(u, f, n - 1)
 
     # -- opening ---------------------------------------------------------------------------
     def _open(self) -> None:
