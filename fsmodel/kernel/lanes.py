@@ -10,8 +10,12 @@ LANES = {"page": PAGE_CACHE, "cache": PAGE_CACHE, "inode": PAGE_CACHE,
          "disk": DISK, "fault": DISK, "faults_started": DISK, "fs_errors": ERRSEQ_LANE,
          "ordered_eio": ERRSEQ_LANE}
 JOURNAL_LANES = {"journal": DISK, "journal_ver": DISK}
-NAME_LANES = {"dentry": PAGE_CACHE, "size": PAGE_CACHE, "dentry_disk": DISK,
-              "size_disk": DISK}
+NAME_LANES = {"dentry": PAGE_CACHE, "dentry_disk": DISK}
+# With a namespace, each inode's pages and size, in memory and on disk, in a lane of its own:
+# an application's files are what its traces are about.
+FILE_LANE = "file {0}"
+FILE_LANES = {v: FILE_LANE for v in ("page", "cache", "inode", "disk", "size", "size_disk",
+                                     "journal", "journal_ver")}
 
 LANE_DOCS = {
     PAGE_CACHE: "the kernel: write-back and eviction; each cached page's state and content "
@@ -26,18 +30,23 @@ LANE_DOCS = {
 }
 JOURNAL_DOCS = {DISK: "; the journal of data=journal: each file's state in it and the "
                       "versions a power loss replays"}
-NAME_DOCS = {PAGE_CACHE: "; the directory's names and each file's size as the kernel shows "
-                         "them",
-             DISK: "; the names and sizes a power loss leaves"}
+NAME_DOCS = {PAGE_CACHE: "; the directory's names as the kernel shows them",
+             DISK: "; the names a power loss leaves",
+             FILE_LANE: "inode {0}: each page's state and content in the page cache and its "
+                        "version on disk, its size in memory and on disk (the names that "
+                        "point to it are in the page cache lane)"}
 
 
 def declared(journal: bool, names: bool) -> tuple[dict[str, str], dict[str, str]]:
     """The lanes of a kernel's variables and the docs of its lanes."""
     lanes, docs = dict(LANES), dict(LANE_DOCS)
     for present, more, extra in ((journal, JOURNAL_LANES, JOURNAL_DOCS),
-                                 (names, NAME_LANES, NAME_DOCS)):
+                                 (names, NAME_LANES | FILE_LANES, NAME_DOCS)):
         if present:
             lanes |= more
             for lane, text in extra.items():
-                docs[lane] += text
+                docs[lane] = docs[lane] + text if lane in docs else text
+    if not journal:
+        for v in ("journal", "journal_ver"):
+            lanes.pop(v, None)
     return lanes, docs

@@ -33,7 +33,7 @@ from .datapath import InPlace
 from .environment import Environment
 from .errors import ErrorRecords
 from .journal import Journalled
-from .lanes import DISK, ERRSEQ_LANE, PAGE_CACHE, declared
+from .lanes import DISK, ERRSEQ_LANE, FILE_LANE, PAGE_CACHE, declared
 from .namespace import Namespace
 from .pagecache import PageCache
 from .policy import ERRSEQ, MARK_SEEN
@@ -119,7 +119,8 @@ class Kernel(PageCache, ErrorRecords, Syscalls, Namespace, Environment):
         spec.meta["lanes"], spec.meta["lane_docs"] = declared(self.jstate is not None,
                                                               bool(self.names))
         spec.meta["actor_lanes"] = {"kernel": PAGE_CACHE, "disk": DISK}
-        spec.meta["kernel_lanes"] = [PAGE_CACHE, ERRSEQ_LANE, DISK]
+        files = [FILE_LANE.format(f) for f in range(self.F)] if self.names else []
+        spec.meta["kernel_lanes"] = [PAGE_CACHE, *files, ERRSEQ_LANE, DISK]
         if self.names:
             spec.meta["names"] = list(self.names)
         if self.pol.record == ERRSEQ:    # how a renderer shows these values (errseq.py)
