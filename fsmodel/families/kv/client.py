@@ -90,15 +90,15 @@ class Client:
     def failed(self, v: Expr) -> Expr:
         return Or(*((v == i + 1) & (self.answer[i] == FAILED) for i in range(self.W)))
 
-    def declare_read(self, serving: Expr, get: Callable[[int], Expr]) -> None:
-        """The ``get`` action: the client reads a key while the engine serves reads, and
-        remembers each outcome class the result shows."""
+    def declare_read(self, serving: Expr, get: Callable[[int], Expr], engine: str) -> None:
+        """The ``get`` action: the client reads a key while the engine (its lane: ``engine``)
+        serves reads, and remembers each outcome class the result shows."""
         @self.spec.action("get", actor="client", key=range(self.K))
         def _(u: Update, key: int) -> None:
             """The client reads a key; the engine returns a value (0: not found)."""
             u.require(serving)
             r = u.let(get(key))
-            u.call("get", "client", result=r, key=key)
+            u.call("get", engine, result=r, key=key)
             acked = u.let(self.newest_ok(key))
             mine = u.let((r != 0) & (self.key_of(r) == key))
             shows = {OLD_VALUE: mine & (r < acked),

@@ -46,7 +46,7 @@ class Engine:
         other = self.fds.declare("other_fd")
         self.declare_protocol()
         self._lifecycle()
-        self.client.declare_read(self.up & self.serving(), self.get)
+        self.client.declare_read(self.up & self.serving(), self.get, self.process)
         if other is not None:
             self.k.declare_other_process(spec, other)
         self.k.declare_environment(spec)
