@@ -33,7 +33,10 @@ spin:
 demo: deps
 	$(BIN)/fsmodel list
 	$(BIN)/fsmodel matrix --out $(OUT) --report $(OUT)/report --render $(OUT)/diagrams
+	$(BIN)/fsmodel matrix --family kv --out $(OUT)/kv --report $(OUT)/kv/report \
+	  --render $(OUT)/kv/diagrams
 	@echo "traces and summary in $(OUT)/ (summary.md); open $(OUT)/report/index.html"
+	@echo "storage engines by file system: $(OUT)/kv/summary.md, $(OUT)/kv/report/index.html"
 
 # diagrams/: the lane diagram of every known trace; tests/test_render.py fails when stale.
 gallery: deps
