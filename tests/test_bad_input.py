@@ -236,3 +236,41 @@ def test_an_option_the_spec_has_not_is_refused_not_ignored():
     one_line(fsmodel("check", "os-contract", "--os", "linux-4.16", "--fpw", "off"), 2,
              "unknown option 'fpw' for contract (it has none)")
     one_line(fsmodel("list", "no_such_spec.py"), 2, "no spec file no_such_spec.py")
+
+
+ENGINE_PATCH = '''from fsmodel import spec_file
+SPEC = spec_file("leveldb").variant(id="mine", baseline="leveldb", {field})
+'''
+
+
+@pytest.mark.parametrize("field, needle", [
+    ('knobs={"on_sync_error": "explode"}', "knob on_sync_error = 'explode': takes 'sticky' "
+                                           "or 'truncate-log'"),
+    ('knobs={"paranoid": True}', "unknown knob 'paranoid' (choose from on_sync_error)"),
+    ('bounds={"keys": 9}', "bound --keys 9 is out of range (1 to 3)"),
+    ('bounds={"backends": 2}', "unknown mine: bound 'backends'"),
+])
+def test_an_engine_patch_outside_its_choices(tmp_path, field, needle):
+    f = tmp_path / "mine.py"
+    f.write_text(ENGINE_PATCH.format(field=field))
+    one_line(fsmodel("check", str(f), "--os", "linux-5.8"), 2, needle)
+    one_line(fsmodel("validate", str(f), "--os", "linux-5.8"), 2, needle)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["check", "leveldb", "--os", "linux-5.8", "--keys", "4"], "--keys 4 is out of range"),
+    (["check", "leveldb", "--os", "linux-5.8", "--disable", "pg-crash"],
+     "unknown environment behaviour 'pg-crash' for leveldb"),
+    (["check", "leveldb", "--os", "linux-5.8", "--property", "torn-write"],
+     "unknown property 'torn-write' (choose from old-value, false-failure"),
+    (["check", "leveldb", "--os", "linux-5.8", "--backends", "2"], "unknown bound 'backends'"),
+    (["check", "levledb", "--os", "linux-5.8"], "unknown spec 'levledb'"),
+    (["matrix", "--family", "kvs"], "unknown family 'kvs'"),
+    (["matrix", "--family", "kv", "--specs", "leveldb"], "--family and --specs"),
+    (["matrix", "--specs", "leveldb", "--os", "freebsd/ext4"], "file systems are variants of "
+                                                                "Linux policies only"),
+    (["matrix", "--specs", "leveldb", "--os", "linux-5.8/zfs"], "unknown file system 'zfs'"),
+])
+def test_engine_ids_knobs_and_columns_outside_their_choices(tmp_path, args, needle):
+    one_line(fsmodel(*args, "--out", str(tmp_path / "o")) if args[0] == "matrix"
+             else fsmodel(*args), 2, needle)
