@@ -28,6 +28,16 @@ def build(spec_id: str, os: str, fs: str = "ext4", disable=(), fpw: bool | None 
     return entry.build(cfg)
 
 
+def small(spec_id: str, bounds: dict) -> dict:
+    """A cross-check's small ``bounds`` for a spec: a storage engine keeps the files and
+    pages its layout needs (its own bounds) and has one key."""
+    entry = registry.find(spec_id)
+    if family_of(entry).group != "kv":
+        return bounds
+    own = {k: v for k, v in entry.bounds.items() if k in ("files", "pages")}
+    return bounds | {"keys": 1} | own
+
+
 def run(spec_id: str, os: str, script: str, **kw):
     """Replay ``a; b; c`` on the spec; returns (replay, final state as a name->value dict).
     Scripts name actions as one file and one backend show them, unless ``kw`` says more."""

@@ -7,7 +7,7 @@ from fsmodel.engines.native import compiler
 from fsmodel.engines.pycompile import compile_spec
 from fsmodel.lang.spec import Int, Spec
 
-from helpers import ONE, build, reachable
+from helpers import ONE, build, reachable, small
 
 POLICIES = ("linux-4.13", "linux-4.16", "freebsd", "openbsd", "posix-strict")
 SMALL = {"writes": 1, "checkpoints": 1, "pages": 1, "queue": 1}
@@ -39,7 +39,7 @@ def test_native_equals_python(spec_id, os):
 @pytest.mark.parametrize("os", POLICIES)
 @pytest.mark.parametrize("spec_id", sorted(registry.shipped()))
 def test_native_equals_python_on_every_spec(spec_id, os):
-    spec = build(spec_id, os, **SMALL)
+    spec = build(spec_id, os, **small(spec_id, SMALL))
     assert answers(native.check(spec, progress=None)) == answers(pybfs.check(spec, progress=None))
 
 

@@ -16,6 +16,8 @@ from fsmodel.lang.expr import Const, count, ite, select
 from fsmodel.lang.spec import Bool, Enum, Int, Spec
 from fsmodel.run.cells import DEFAULTS, build_spec
 
+from helpers import small
+
 if shutil.which("spin") is None or shutil.which("gcc") is None:
     pytest.skip("SPIN checks need spin and gcc (Debian: apt-get install spin gcc)",
                 allow_module_level=True)
@@ -40,7 +42,8 @@ def _build(spec_id: str, os: str) -> Spec:
     """The spec in its own scenario (a patch's file system, full-page writes, disabled
     behaviours and bounds), otherwise at the small bounds."""
     entry = registry.find(spec_id)
-    return build_spec(entry, os, DEFAULTS | {"bounds": SMALL | entry.bounds}, strict=False)[1]
+    bounds = small(spec_id, SMALL | entry.bounds)
+    return build_spec(entry, os, DEFAULTS | {"bounds": bounds}, strict=False)[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from fsmodel.run import registry
 from fsmodel.engines import native, pybfs
 from fsmodel.kernel.policy import POLICIES
 
-from helpers import build
+from helpers import build, small
 
 # Two files, so that files are interchangeable; one of everything else keeps the unreduced
 # model small enough for the Python engine on all 220 cells.
@@ -35,7 +35,7 @@ def scenario(spec_id, os, **bounds):
 def both(cell):
     """(unreduced lengths, reduced lengths, unreduced states, reduced states) of one cell."""
     spec_id, os = cell
-    kw = scenario(spec_id, os, **SMALL)
+    kw = scenario(spec_id, os, **small(spec_id, SMALL))
     full = pybfs.check(build(spec_id, os, reduce=False, **kw), progress=None, symmetry=False)
     reduced = pybfs.check(build(spec_id, os, **kw), progress=None)
     assert full.complete or len(full.traces) == len(full.verdicts)

@@ -14,7 +14,7 @@ from fsmodel.kernel.policy import POLICIES
 from fsmodel.lang.expr import Bound, Const, Op
 from fsmodel.lang.spec import Int, Spec
 
-from helpers import ONE, build, reachable
+from helpers import ONE, build, reachable, small
 
 
 def lengths(result):
@@ -32,7 +32,7 @@ SMALL = {"writes": 1, "checkpoints": 1, "backends": 1, "pages": 1, "queue": 1, "
 def test_bmc_agrees_with_bfs_on_every_spec_and_policy(spec_id, os):
     """Same verdicts and shortest lengths; where BFS finds none, BMC finds none to depth 10
     (small bounds: the default ones take minutes per cell, see the README)."""
-    spec = build(spec_id, os, **SMALL)
+    spec = build(spec_id, os, **small(spec_id, SMALL))
     explicit = lengths(check(spec, progress=None))
     found = [n for n in explicit.values() if n]
     symbolic = bmc(spec, max(found) if found else 10)

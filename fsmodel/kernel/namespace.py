@@ -61,13 +61,21 @@ class Namespace:
         return self.free(f) & And(~self.free(g) for g in range(f))
 
     # -- calls -----------------------------------------------------------------------------
-    def open_name(self: Kernel, u: Update, holder, n: int, f: int, rule: str,
-                  create: bool = True) -> None:
-        """open(name[, O_CREAT]) into ``holder``, for an action grounded on f, the inode the
-        name points to or, if it points to none, the one a create takes."""
+    def may_open_name(self: Kernel, n: int, f: int, create: bool = True) -> Expr:
+        """Inode f is what open(name[, O_CREAT]) opens: the one the name points to or, if it
+        points to none, the one a create takes."""
         absent = self.dentry[n] == self.F
-        u.require((self.dentry[n] == f) | (absent & self.lowest_free(f)) if create
-                  else self.dentry[n] == f)
+        return (self.dentry[n] == f) | (absent & self.lowest_free(f)) if create \
+            else self.dentry[n] == f
+
+    def open_name(self: Kernel, u: Update, holder, n: int, f: int, rule: str,
+                  create: bool = True, guarded: bool = False) -> None:
+        """open(name[, O_CREAT]) into ``holder``, for an action grounded on f
+        (``may_open_name``; ``guarded``: the caller required it before any update, as an
+        action opening two names must)."""
+        absent = self.dentry[n] == self.F
+        if not guarded:
+            u.require(self.may_open_name(n, f, create))
         if create:
             with u.when(absent):
                 u.call("create", PAGE_CACHE, result=0, results=NAME_RESULTS, entry=n, file=f)
@@ -149,10 +157,14 @@ class Namespace:
         self.trim(u, f)
 
     def trim(self: Kernel, u: Update, f: int) -> None:
-        """Blocks past the end on disk are free (nothing can read them)."""
+        """Blocks past the end on disk are free (nothing can read them); under data=journal
+        the commit that frees them revokes their journalled copies (jbd2_journal_revoke,
+        called from ext4_free_blocks), so no replay brings them back."""
         for p in range(self.P):
             with u.when(self.size_disk[f] <= p):
                 u[self.disk[f][p]] = 0
+                if self.jstate is not None:
+                    self.data.forget_page(u, f, p)
 
     def settle_all(self: Kernel, u: Update) -> None:
         for f in range(self.F):
@@ -165,6 +177,7 @@ class Namespace:
             self.evict_inode(u, f)
             u[self.size[f]] = 0
         with u.when(self.free(f)):
+            u[self.size[f]] = 0      # a create reuses it empty (after a power loss too)
             u[self.size_disk[f]] = 0
             for p in range(self.P):
                 u[self.disk[f][p]] = 0

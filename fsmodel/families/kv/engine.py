@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...config import Config
+from ...config import BadConfig, Config
 from ...kernel.model import Kernel
 from ...lang.expr import TRUE, Expr
 from ...lang.spec import Bool, Int, Spec, Update
@@ -34,6 +34,10 @@ class Engine:
         """Variables in their fixed order (the state vector), then the actions."""
         spec = self.spec = Spec(me.id, me.summary)
         self.me, self.cfg = me, cfg
+        for name, least in self.needs().items():
+            if cfg.bound(name) < least:
+                raise BadConfig(f"{me.id}: --{name} {cfg.bound(name)} is too small: its "
+                                f"files need {least} at these bounds")
         F = cfg.bound("files")
         self.fds = Descriptors(spec, self.descriptors(F) + [Group(
             "other_fd", (F,), OTHER, live=cfg.on("third-party"), reserved=True)])
@@ -58,6 +62,11 @@ class Engine:
     def descriptors(self, files: int) -> list[Group]:
         """The engine's variables holding descriptions (one per file by default)."""
         return [Group("engine_fd", (files,))]
+
+    def needs(self) -> dict[str, int]:
+        """The least value of each kernel bound the engine's file layout needs (a table
+        with a page per key needs ``pages`` >= ``keys``)."""
+        return {}
 
     def versions(self) -> int:
         """The largest content a page holds (default: a value, 1 .. writes)."""

@@ -36,6 +36,9 @@ class LevelDB(Engine):
     # log back to its last synced record first (a proposal: specs/leveldb/patches/).
     knobs: ClassVar[dict[str, tuple[Any, ...]]] = {"on_sync_error": ("sticky", "truncate-log")}
 
+    def needs(self) -> dict[str, int]:
+        return {"pages": self.cfg.bound("keys")}       # the table: a page per key
+
     def declare_state(self) -> None:
         spec, K, W = self.spec, self.client.K, self.client.W
         self.fd = self.fds.declare("engine_fd")
@@ -119,9 +122,9 @@ class LevelDB(Engine):
             is opened (created) for appends; LogAndApply writes a new MANIFEST, whose Sync()
             fsyncs the directory first (SyncDirIfManifest), so the log's name is durable;
             the database is up."""
-            u.require(~self.up, ~self.building)
-            k.open_name(u, self.fd[fl], LOG, fl, rule)
-            u.require(*(self.replayed(fl, key) == 0 for key in K))
+            u.require(~self.up, ~self.building, k.may_open_name(LOG, fl),
+                      *(self.replayed(fl, key) == 0 for key in K))
+            k.open_name(u, self.fd[fl], LOG, fl, rule, guarded=True)
             k.fsync_dir(u)
             u[self.up] = True
 
@@ -131,13 +134,14 @@ class LevelDB(Engine):
             go into a memtable, and the memtable left over is written as a level-0 table
             (WriteLevel0Table, BuildTable; here merged with the installed table into
             table.tmp)."""
-            u.require(~self.up, ~self.building, fl != ft, k.lookup(TMP) == k.F)
-            k.open_name(u, self.fd[fl], LOG, fl, rule)
+            u.require(~self.up, ~self.building, fl != ft, self.at(LOG, fl),
+                      k.may_open_name(TMP, ft), k.lookup(TMP) == k.F,
+                      Or(*(self.replayed(fl, key) != 0 for key in K)))
             replayed = [u.let(self.replayed(fl, key)) for key in K]
-            u.require(Or(*(r != 0 for r in replayed)))
             merged = [u.let(ite(r != 0, r, self.table_value(key)))
                       for key, r in enumerate(replayed)]
-            k.open_name(u, self.fd[ft], TMP, ft, rule)
+            k.open_name(u, self.fd[fl], LOG, fl, rule, create=False, guarded=True)
+            k.open_name(u, self.fd[ft], TMP, ft, rule, guarded=True)
             for value in merged:
                 k.append(u, ft, value)
             u[self.building] = True
