@@ -30,12 +30,12 @@ def build(spec_id: str, os: str, fs: str = "ext4", disable=(), fpw: bool | None 
 
 def small(spec_id: str, bounds: dict) -> dict:
     """A cross-check's small ``bounds`` for a spec: a storage engine keeps the files and
-    pages its layout needs (its own bounds) and has one key."""
+    pages its layout needs (its own bounds), with one key and one crash."""
     entry = registry.find(spec_id)
     if family_of(entry).group != "kv":
         return bounds
     own = {k: v for k, v in entry.bounds.items() if k in ("files", "pages")}
-    return bounds | {"keys": 1} | own
+    return bounds | {"keys": 1, "crashes": 1} | own
 
 
 def run(spec_id: str, os: str, script: str, **kw):
