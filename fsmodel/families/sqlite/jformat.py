@@ -37,15 +37,18 @@ class JournalFormat:
         return 1 + lift(nrec) + 2 * (lift(orig) + (self.pages + 1) * (lift(nonce) - 1))
 
     def header_fields(self, c: Expr) -> tuple[Expr, Expr, Expr]:
-        """(nRec, original size, nonce) of a nonzero header."""
-        x = c - 1
-        return x % 2, (x // 2) % (self.pages + 1), x // (2 * (self.pages + 1)) + 1
+        """(nRec, original size, nonce) of a nonzero header.  One period of the encoding is
+        added so that a zero page decodes without a negative dividend (the engines encode
+        // and % for non-negative ones only)."""
+        x = c - 1 + 2 * (self.pages + 1)
+        return x % 2, (x // 2) % (self.pages + 1), x // (2 * (self.pages + 1))
 
     def record(self, key: ExprLike, data: ExprLike, nonce: ExprLike) -> Expr:
         return 1 + lift(key) + self.keys * (lift(data) + (self.writes + 1) * (lift(nonce) - 1))
 
     def record_fields(self, c: Expr) -> tuple[Expr, Expr, Expr]:
-        """(page number, original content, nonce) of a nonzero record."""
-        x = c - 1
-        return (x % self.keys, (x // self.keys) % (self.writes + 1),
-                x // (self.keys * (self.writes + 1)) + 1)
+        """(page number, original content, nonce) of a nonzero record (one period added, as
+        for a header)."""
+        period = self.keys * (self.writes + 1)
+        x = c - 1 + period
+        return x % self.keys, (x // self.keys) % (self.writes + 1), x // period
