@@ -147,9 +147,7 @@ def test_engine_smt_and_both():
     doc = json.loads(p.stdout)
     assert doc["engine"] == "smt" and doc["property"] == "checkpoint-soundness"
     assert len(doc["trace"]["states"]) == 10   # 9 steps, as BFS finds
-    # BMC deepens until every property is violated: old-value (a row's second committed
-    # change lost) is the last, at 14
-    assert [d["depth"] for d in doc["solver_seconds_per_depth"]] == list(range(15))
+    assert [d["depth"] for d in doc["solver_seconds_per_depth"]] == list(range(12))
     p = fsmodel("check", "os-contract", "--os", "freebsd", "--engine", "both")
     assert p.returncode == 0, p.stderr
     assert "agrees with the explicit engine" in p.stdout

@@ -82,9 +82,6 @@ class PgModel(Backends, Checkpointer, Recovery, Properties):
         self.crashes = spec.var("crashes", Int(0, b("crashes"), grows=True), 0)
         self.panicking = spec.var("panicking", Bool(), False)
         self.lost = spec.var("lost", Bool(), False)
-        # what a client's read of a row shows after such a recovery (the kv engines' words)
-        self.read_old = spec.var("read_old", Bool(), False)
-        self.read_missing = spec.var("read_missing", Bool(), False)
         self.path.declare()
         self.tfd = self.fds.declare("other_fd")
         # syncfs backstop: a description of file 0 the checkpointer keeps for syncfs

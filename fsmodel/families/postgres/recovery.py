@@ -100,12 +100,7 @@ class Recovery:
         got = self.k.read_call(u, f, p)
         in_wal = self.ver[f][p] > self.ckpt[f][p]
         need = ite(in_wal, 0 if fpw else self.ckpt[f][p], self.ver[f][p])
-        behind = u.let(got < need)
-        u[self.lost] = self.lost | behind
-        # a page is one row; version v its v-th committed change: a read after recovery
-        # returns the version on the page, or no row if none of its changes reached it
-        u[self.read_old] = self.read_old | (behind & (got > 0))
-        u[self.read_missing] = self.read_missing | (behind & (got == 0))
+        u[self.lost] = self.lost | (got < need)
         u[self.bdirty[f][p]] = in_wal & (fpw | (got < self.ver[f][p]))
         if fpw or method not in ("wal", "wal-paranoid"):
             return
