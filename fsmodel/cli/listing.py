@@ -18,10 +18,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     files = [s for f in args.files for s in registry.load_file(f)]
     shipped = registry.shipped()
     print("specs (and the bounds each checks by default):")
-    for s in list(shipped.values()) + files:
+    specs = list(shipped.values()) + files
+    w = max([16] + [len(s.id) for s in specs])
+    for s in specs:
         fam = family_of(s)
-        print(f"  {s.id:<16} {s.summary} ({fam.name})")
-        print(f"  {'':<16} " + " ".join(f"{k}={v}" for k, v in
+        print(f"  {s.id:<{w}} {s.summary} ({fam.name})")
+        print(f"  {'':<{w}} " + " ".join(f"{k}={v}" for k, v in
                                          default_bounds(s.bounds, fam).items()))
     print("patches (specs/<family>/patches/; fsmodel validate ID):")
     for sid, s in registry.patches().items():
