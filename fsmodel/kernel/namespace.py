@@ -56,16 +56,18 @@ class Namespace:
         """No name points to inode f, in memory or on disk, and no description holds it."""
         return ~self.named(f) & ~self.named_on_disk(f) & ~self.referenced(f)
 
-    def lowest_free(self: Kernel, f: int) -> Expr:
-        """Inode f is the one a create takes: the lowest free one."""
-        return self.free(f) & And(~self.free(g) for g in range(f))
+    def lowest_free(self: Kernel, f: int, besides: tuple[int, ...] = ()) -> Expr:
+        """Inode f is the one a create takes: the lowest free one (``besides``: inodes the
+        same action creates first)."""
+        return self.free(f) & And(~self.free(g) for g in range(f) if g not in besides)
 
     # -- calls -----------------------------------------------------------------------------
-    def may_open_name(self: Kernel, n: int, f: int, create: bool = True) -> Expr:
+    def may_open_name(self: Kernel, n: int, f: int, create: bool = True,
+                      besides: tuple[int, ...] = ()) -> Expr:
         """Inode f is what open(name[, O_CREAT]) opens: the one the name points to or, if it
-        points to none, the one a create takes."""
+        points to none, the one a create takes (after the creates of ``besides``)."""
         absent = self.dentry[n] == self.F
-        return (self.dentry[n] == f) | (absent & self.lowest_free(f)) if create \
+        return (self.dentry[n] == f) | (absent & self.lowest_free(f, besides)) if create \
             else self.dentry[n] == f
 
     def open_name(self: Kernel, u: Update, holder, n: int, f: int, rule: str,

@@ -171,9 +171,10 @@ class Rollback(Mode):
             pagerAddPageToRollbackJournal appends the page's original content, read through
             the page cache, unless the page lies past the database's size (pager_write).
             The new value stays in the pager's cache."""
-            u.require(e.up, self.phase == IDLE, self.at(DB, fd), fd != fj)
+            u.require(e.up, self.phase == IDLE, self.at(DB, fd), fd != fj,
+                      k.may_open_name(JOURNAL, fj))
             v = self.client.issue(u, key)
-            k.open_name(u, self.fd[fj], JOURNAL, fj, rule)
+            k.open_name(u, self.fd[fj], JOURNAL, fj, rule, guarded=True)
             k.write(u, fj, 0, 0)
             with u.when(k.size[fd] > key):
                 k.write(u, fj, 1, self.fmt.record(key, k.read(fd, key), v))

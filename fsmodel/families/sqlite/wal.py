@@ -116,9 +116,10 @@ class Wal(Mode):
             if missing), the WAL opened by sqlite3WalOpen with SQLITE_OPEN_CREATE
             (UNIXFILE_DIRSYNC); the only connection truncates the -shm
             (unixLockSharedMemory), so walIndexReadHdr runs walIndexRecover."""
-            u.require(~e.up, fd != fw)
-            k.open_name(u, self.fd[fd], DB, fd, rule)
-            k.open_name(u, self.fd[fw], WAL, fw, rule)
+            u.require(~e.up, fd != fw, k.may_open_name(DB, fd),
+                      k.may_open_name(WAL, fw, besides=(fd,)))
+            k.open_name(u, self.fd[fd], DB, fd, rule, guarded=True)
+            k.open_name(u, self.fd[fw], WAL, fw, rule, guarded=True)
             u[self.dirsync] = True
             self.recover(u, fw)
             u[e.up] = True
