@@ -31,7 +31,7 @@ WiredTiger a record after a hole is corruption, ``hole_is_corruption``).
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ...lang.expr import TRUE, Expr, Local, Or, ite, lift
 from ...lang.spec import Bool, Int, Ref, Update
@@ -45,7 +45,6 @@ class RedoLogEngine(Engine):
     record's LSN; ``aborted``: stopped by a failed fsync), the put and its log sync, reads,
     the log's scan."""
 
-    knobs: ClassVar[dict[str, tuple[Any, ...]]] = {}
     log_first: ClassVar[int] = 0          # the log's first record page (InnoDB: 1)
     wraps: ClassVar[bool] = False         # a circular log (InnoDB) or one that only grows
     hole_is_corruption: ClassVar[bool] = False

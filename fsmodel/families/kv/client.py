@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ...config import Config
-from ...lang.expr import And, Expr, Or, ite, lift
+from ...lang.expr import Expr, Or, ite, lift
 from ...lang.spec import Bool, Enum, Int, Spec, Update
 from .outcomes import (DURABILITY, FALSE_FAILURE, KEY_CORRUPTION, KEY_NOT_FOUND, OLD_VALUE,
                        OUTCOMES, VALUE_CORRUPTION)

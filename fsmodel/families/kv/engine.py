@@ -11,7 +11,7 @@ Subclasses name their files and descriptors and state their protocol as named me
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ...config import BadConfig, Config
 from ...kernel.model import Kernel
@@ -29,6 +29,9 @@ class Engine:
     names: tuple[str, ...] = ()          # the engine's file names, in one directory
     process: str = "engine"              # its lane
     doc: str = ""                        # what its lane draws
+    # Its settings and the variants of its code a patch proposes, each with its values (the
+    # first is the default): entry.py's EngineSpec sets them.
+    knobs: ClassVar[dict[str, tuple[Any, ...]]] = {}
 
     def __init__(self, me: Any, cfg: Config) -> None:
         """Variables in their fixed order (the state vector), then the actions."""
