@@ -33,8 +33,8 @@ spin:
 demo: deps
 	$(BIN)/fsmodel list
 	$(BIN)/fsmodel matrix --out $(OUT) --report $(OUT)/report --render $(OUT)/diagrams
-	$(BIN)/fsmodel matrix --family kv --out $(OUT)/kv --report $(OUT)/kv/report \
-	  --render $(OUT)/kv/diagrams
+	$(BIN)/fsmodel matrix --family kv --specs pg-retry,pg-panic --option client=on \
+	  --out $(OUT)/kv --report $(OUT)/kv/report --render $(OUT)/kv/diagrams
 	@echo "traces and summary in $(OUT)/ (summary.md); open $(OUT)/report/index.html"
 	@echo "storage engines by file system: $(OUT)/kv/summary.md, $(OUT)/kv/report/index.html"
 

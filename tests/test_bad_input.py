@@ -41,7 +41,7 @@ SPEC = spec_file("pg_panic").variant(id="mine", baseline="pg-panic", {field})
     ('bounds={"wrotes": 2}', "unknown mine: bound 'wrotes'"),
     ('options={"fs": "zfs"}', "options fs = 'zfs'"),
     ('options={"fpw": "maybe"}', "option fpw = 'maybe': takes True or False"),
-    ('options={"dir-sync": True}', "unknown option 'dir-sync' (choose from fpw)"),
+    ('options={"dir-sync": True}', "unknown option 'dir-sync' (choose from fpw, client)"),
     ('options={"disable": ("app-crash",)}', "options disable = ('app-crash',)"),
     ('bounds={"manifests": 2}', "unknown mine: bound 'manifests'"),
     ('expect={"holds": ("plan9",)}', "expect"),
@@ -224,7 +224,7 @@ def test_sigterm_to_a_matrix_leaves_no_worker_running(tmp_path):
     (["--bound", "files=two"], "--bound 'files=two': takes NAME=N"),
     (["--bound", "manifests=2"], "unknown bound 'manifests' for postgres"),
     (["--option", "fpw"], "--option 'fpw': takes NAME=VALUE"),
-    (["--option", "nope=on"], "unknown option 'nope' for postgres (choose from fpw)"),
+    (["--option", "nope=on"], "unknown option 'nope' for postgres (choose from client, fpw)"),
     (["--option", "fpw=maybe"], "option fpw = 'maybe': takes True or False"),
     (["--disable", "app-crash"], "unknown environment behaviour 'app-crash' for postgres"),
 ])
@@ -266,7 +266,7 @@ def test_an_engine_patch_outside_its_choices(tmp_path, field, needle):
     (["check", "leveldb", "--os", "linux-5.8", "--backends", "2"], "unknown bound 'backends'"),
     (["check", "levledb", "--os", "linux-5.8"], "unknown spec 'levledb'"),
     (["matrix", "--family", "kvs"], "unknown family 'kvs'"),
-    (["matrix", "--family", "kv", "--specs", "leveldb"], "--family and --specs"),
+    (["matrix", "--family", "kv", "--specs", "nosuch"], "unknown spec 'nosuch'"),
     (["matrix", "--specs", "leveldb", "--os", "freebsd/ext4"], "file systems are variants of "
                                                                 "Linux policies only"),
     (["matrix", "--specs", "leveldb", "--os", "linux-5.8/zfs"], "unknown file system 'zfs'"),

@@ -66,15 +66,15 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 
 def _selection(args: argparse.Namespace) -> tuple[list[str], list[str]]:
-    """The specs asked for (by id, or a family's) and the default columns: every policy, or
-    the columns the family's declare."""
-    if args.family and args.specs:
-        raise UsageError("--family and --specs: give one of them")
+    """The specs asked for (by id, a family's, or a family's and more beside them) and the
+    default columns: every policy, or the columns the family's declare."""
     if not args.family:
         return ids(args.specs, registry.all_ids()), list(POLICIES)
     entries = registry.of_family(args.family)
     columns = list(dict.fromkeys(c for e in entries for c in family_of(e).columns))
-    return [e.id for e in entries], columns or list(POLICIES)
+    more = [i for i in ids(args.specs, registry.all_ids()) if args.specs
+            and i not in {e.id for e in entries}]
+    return [e.id for e in entries] + more, columns or list(POLICIES)
 
 
 def _check_column(column: str, fs: str) -> None:

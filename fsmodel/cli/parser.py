@@ -78,7 +78,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _behaviours() -> list[str]:
-    return list(ENVIRONMENT) + [b for fam in discover() for b in fam.environment]
+    """Each behaviour once (every engine's family declares app-crash)."""
+    named = [*ENVIRONMENT, *(b for fam in discover() for b in fam.environment)]
+    return list(dict.fromkeys(named))
 
 
 def build_parser() -> Parser:
@@ -125,7 +127,8 @@ def _add_check(sub: Any) -> None:
 def _add_matrix(sub: Any) -> None:
     m = sub.add_parser("matrix", help="verdicts of specs by policies, every trace written")
     m.add_argument("--specs", default="", metavar="LIST",
-                   help="spec ids (default: every shipped spec and patch)")
+                   help="spec ids (default: every shipped spec and patch; with --family, "
+                        "more specs beside the family's)")
     m.add_argument("--family", default="", metavar="NAME",
                    help="the shipped specs of a family, or of a group of families (kv: "
                         "every key-value engine), with the columns it is compared on")

@@ -13,5 +13,7 @@ POSTGRES = Family(
     },
     environment={"pg-crash": "PostgreSQL is killed (besides PANIC): kernel state survives"},
     options={"fpw": Choice(True, (True, False), "full_page_writes during recovery",
-                           "full_page_writes")},
+                           "full_page_writes"),
+             "client": Choice(False, (True, False), "check the client's view too: "
+                              "old-value and key-not-found (a page is a row)", "client")},
     properties=DOCS, known=KNOWN)

@@ -5,7 +5,7 @@ LANES = {"backend_fd": "backend{0}", "sending": "backend{0}", "backend_seq": "ba
          "ckpt_fd": "checkpointer", "pending": "checkpointer", "ckpt_phase": "checkpointer",
          "redo": "checkpointer", "ckpt": "checkpointer", "checkpoints": "checkpointer",
          "ckpt_seq": "checkpointer", "other_fd": "other", "recovery": "startup",
-         "lost": "startup"}
+         "lost": "startup", "read_old": "startup", "read_missing": "startup"}
 LANE_DOCS = {
     "transactions": "each changes a page and commits (WAL flushed, the shared "
                     "buffer dirty); which backend runs it does not matter",

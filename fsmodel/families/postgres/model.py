@@ -82,6 +82,11 @@ class PgModel(Backends, Checkpointer, Recovery, Properties):
         self.crashes = spec.var("crashes", Int(0, b("crashes"), grows=True), 0)
         self.panicking = spec.var("panicking", Bool(), False)
         self.lost = spec.var("lost", Bool(), False)
+        # the client's view (option client): a read of a row after such a recovery
+        self.read_old = self.read_missing = None
+        if self.cfg.option("client"):
+            self.read_old = spec.var("read_old", Bool(), False)
+            self.read_missing = spec.var("read_missing", Bool(), False)
         self.path.declare()
         self.tfd = self.fds.declare("other_fd")
         # syncfs backstop: a description of file 0 the checkpointer keeps for syncfs

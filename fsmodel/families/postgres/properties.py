@@ -6,6 +6,7 @@ from typing import Any
 
 from ...lang.expr import And
 from ..descriptors import derive_cursors
+from ..kv.outcomes import KEY_NOT_FOUND, OLD_VALUE
 from .phases import STOPPED
 
 
@@ -15,6 +16,11 @@ DOCS = {
            "logged before it is on disk (docs/model.md §7)",
     DURABLE: "recovery finds every committed change on disk, in the page cache or in the "
              "retained WAL (docs/model.md §7)",
+    # the client's view in the key-value engines' words, with --option client=on
+    OLD_VALUE: "(client=on) after recovery a row reads an older committed version than its "
+               "last (ATC'20 OldValue)",
+    KEY_NOT_FOUND: "(client=on) after recovery a committed row is missing: none of its "
+                   "changes reached its page (ATC'20 KeyNotFound)",
 }
 
 
@@ -30,6 +36,10 @@ class Properties:
             sound = (self.recovery == STOPPED) | sound
         spec.invariant(SOUND, DOCS[SOUND], sound, self.explain_unsound)
         spec.invariant(DURABLE, DOCS[DURABLE], ~self.lost, self.explain_lost)
+        if self.read_old is not None:
+            spec.invariant(OLD_VALUE, DOCS[OLD_VALUE], ~self.read_old, self.explain_lost)
+            spec.invariant(KEY_NOT_FOUND, DOCS[KEY_NOT_FOUND], ~self.read_missing,
+                           self.explain_lost)
         for f, p in pages:
             spec.derive(f"disk_behind_ckpt[{f}][{p}]", k.durable(f, p) < self.ckpt[f][p])
             spec.derive(f"read[{f}][{p}]", k.read(f, p))

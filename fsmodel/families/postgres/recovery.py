@@ -100,7 +100,11 @@ class Recovery:
         got = self.k.read_call(u, f, p)
         in_wal = self.ver[f][p] > self.ckpt[f][p]
         need = ite(in_wal, 0 if fpw else self.ckpt[f][p], self.ver[f][p])
-        u[self.lost] = self.lost | (got < need)
+        behind = u.let(got < need)
+        u[self.lost] = self.lost | behind
+        if self.read_old is not None:    # a page is a row, version v its v-th commit
+            u[self.read_old] = self.read_old | (behind & (got > 0))
+            u[self.read_missing] = self.read_missing | (behind & (got == 0))
         u[self.bdirty[f][p]] = in_wal & (fpw | (got < self.ver[f][p]))
         if fpw or method not in ("wal", "wal-paranoid"):
             return
