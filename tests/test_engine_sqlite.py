@@ -126,3 +126,16 @@ def test_wal_durability_needs_a_kernel_that_never_drops_a_dirty_page(os):
     keeps = set(pol.sync_fates) == set(pol.bg_fates) == {REDIRTY} and not pol.gone_drops
     got = shortest("sqlite-wal", os, disable=("third-party",))
     assert (got["durability"] is None) == keeps
+
+
+def test_a_frame_of_zeros_is_sqlite_corrupt_not_a_missing_row():
+    # recovery published frame 2 (put 2, in doubt) from the page cache; the checkpoint's
+    # WAL sync fails and the page is evicted: the reader reads zeros where the wal-index
+    # names a frame, which btreeInitPage rejects (SQLITE_CORRUPT): an error, so put 1 is
+    # not found (durability) without reading as "no row" (key-not-found)
+    lost = (FRAME + "; sync_wal(fw=1); put(key=0, fw=1); app_crash; open(fd=0, fw=1); "
+            "fault(f=1, kind=transient); checkpoint(fd=0, fw=1); evict_page(f=1, p=2); "
+            "get(key=0)")
+    r, final = run("sqlite-wal", "linux-5.8", lost, **WAL)
+    assert final["put_answer[0]"] == "ok"
+    assert final["seen_durability"] is True and final["seen_key_not_found"] is False

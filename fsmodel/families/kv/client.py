@@ -17,6 +17,9 @@ from .outcomes import (DURABILITY, FALSE_FAILURE, KEY_CORRUPTION, KEY_NOT_FOUND,
                        OUTCOMES, VALUE_CORRUPTION)
 
 ANSWER = Enum("none", "waiting", "ok", "failed")
+# What a read returns besides a value (1 .. writes): 0 not found; ERROR an error (the engine
+# found the key's page unreadable: SQLITE_CORRUPT, say), which finds no value either.
+ERROR = -2
 NONE, WAITING, OK, FAILED = range(4)
 FLAGS = (OLD_VALUE, FALSE_FAILURE, KEY_CORRUPTION, VALUE_CORRUPTION, KEY_NOT_FOUND, DURABILITY)
 
@@ -95,16 +98,18 @@ class Client:
         serves reads, and remembers each outcome class the result shows."""
         @self.spec.action("get", actor="client", key=range(self.K))
         def _(u: Update, key: int) -> None:
-            """The client reads a key; the engine returns a value (0: not found)."""
+            """The client reads a key; the engine returns a value, 0 (not found) or ERROR (an
+            error: no outcome class but durability's)."""
             u.require(serving)
             r = u.let(get(key))
             u.call("get", engine, result=r, key=key)
             acked = u.let(self.newest_ok(key))
-            mine = u.let((r != 0) & (self.key_of(r) == key))
+            found = u.let(r > 0)
+            mine = u.let(found & (self.key_of(r) == key))
             shows = {OLD_VALUE: mine & (r < acked),
-                     FALSE_FAILURE: (r != 0) & self.failed(r),
-                     KEY_CORRUPTION: (r != 0) & ~self.issued(key),
-                     VALUE_CORRUPTION: (r != 0) & self.issued(key) & ~mine,
+                     FALSE_FAILURE: found & self.failed(r),
+                     KEY_CORRUPTION: found & ~self.issued(key),
+                     VALUE_CORRUPTION: found & self.issued(key) & ~mine,
                      KEY_NOT_FOUND: (acked != 0) & (r == 0),
                      DURABILITY: (acked != 0) & ~(mine & (r >= acked))}
             for name, cond in shows.items():
@@ -112,7 +117,8 @@ class Client:
 
     def declare_properties(self, serving: Expr, get: Callable[[int], Expr]) -> None:
         """The outcome classes, and beside each state what a read of each key would return
-        (-1: the engine serves no reads), which explains a violation."""
+        (-1: the engine serves no reads; ERROR: the read fails), which explains a
+        violation."""
         for key in range(self.K):
             self.spec.derive(f"reads[{key}]", ite(serving, get(key), -1))
         for name in FLAGS:
@@ -121,12 +127,14 @@ class Client:
     def explain(self, st: dict[str, Any]) -> str:
         """Each key's read against what the client was told."""
         def put(v: int) -> str:
+            if v == ERROR:
+                return "an error"
             return f"put {v} ({st[f'put_answer[{v - 1}]']})" if v else "not found"
         out = []
         for key in range(self.K):
             told = [v for v in range(1, self.W + 1) if st[f"put_key[{v - 1}]"] == key
                     and v <= st["puts"]]
-            if told and st[f"reads[{key}]"] >= 0:
+            if told and st[f"reads[{key}]"] != -1:
                 out.append(f"key {key} reads {put(st[f'reads[{key}]'])}; its puts: "
                            + ", ".join(put(v) for v in told))
         return "; ".join(out)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...kernel.model import Kernel
-from ...lang.expr import Expr, ExprLike, Local, VarArray, ite, lift
+from ...lang.expr import Expr, ExprLike, Local, Or, VarArray, ite, lift
 from ...lang.spec import Spec, Update
 from ..kv import Client
+from ..kv.client import ERROR
 from .settings import Synchronous
 
 if TYPE_CHECKING:
@@ -87,8 +88,22 @@ class Mode:
         the file's end reads as zeros (getPageNormal: dbSize < pgno)."""
         k, out = self.k, lift(0)
         for f in range(k.F):
-            out = ite(self.at(DB, f) & (k.size[f] > key), k.read(f, key), out)
+            out = ite(self.in_db(key, f), k.read(f, key), out)
         return out
+
+    def in_db(self, key: int, f: int) -> Expr:
+        return self.at(DB, f) & (self.k.size[f] > key)
+
+    def query_db(self, key: int) -> Expr:
+        """A query's read of page ``key`` of the database file (a page of the model's layout
+        that was never written reads as zeros too: no outcome, as no put to it exists)."""
+        return self.parsed(self.read_db(key), Or(*(self.in_db(key, f) for f in range(self.k.F))))
+
+    @staticmethod
+    def parsed(page: Expr, present: Expr) -> Expr:
+        """What a query finds in a page it read: a page of zeros where a page exists is no
+        b-tree page (btreeInitPage: page type 0, SQLITE_CORRUPT_PAGE), an error."""
+        return ite(present & (page == 0), ERROR, page)
 
     def fsync(self, u: Update, f: int, fate: str, dirsync: ExprLike = False) -> Local:
         """unixSync: fdatasync (full_fsync); if it fails, SQLITE_IOERR_FSYNC.  A journal or WAL

@@ -58,7 +58,7 @@ class Rollback(Mode):
         return (self.phase == IDLE) | (self.phase == JOURNALLED) | (self.phase == HEADER)
 
     def get(self, key: int) -> Expr:
-        return self.read_db(key)
+        return self.query_db(key)
 
     # -- helpers -------------------------------------------------------------------------------
     def hot(self, fd: int, fj: int) -> Expr:

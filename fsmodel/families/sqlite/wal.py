@@ -85,7 +85,7 @@ class Wal(Mode):
         (walTryBeginRead)."""
         frame = self.last_frame(key)
         via_wal = (self.backfill < self.mx) & (frame != 0)
-        return ite(via_wal, self.read_frame(frame), self.read_db(key))
+        return ite(via_wal, self.parsed(self.read_frame(frame), TRUE), self.query_db(key))
 
     # -- recovery ------------------------------------------------------------------------------
     def recover(self, u: Update, fw: int) -> None:
