@@ -137,7 +137,7 @@ MUTANTS = [
            "sound = And(k.durable(f, p) + 1 >= self.ckpt[f][p] for f, p in pages)",
            "checkpoint-soundness tolerates a page one version behind"),
     Mutant("Q2", "fsmodel/families/postgres/recovery.py",
-           "u[self.lost] = self.lost | (got < need)", "u[self.lost] = self.lost",
+           "u[self.lost] = self.lost | behind", "u[self.lost] = self.lost",
            "durability never sees a lost change"),
     # -- the engines ---------------------------------------------------------------------------
     Mutant("N1", "fsmodel/engines/native/cgen.py",
