@@ -119,6 +119,21 @@ class PageCache:
         u[self.page[f][p]] = ABSENT
         u[self.cache[f][p]] = 0
 
+    def forget_equal_pages(self: Kernel, u: Update) -> None:
+        """A reduction an application may declare (``Spec.canonical``): a page the kernel may
+        evict (clean or invalid, not waiting in data=journal's journal) whose read returns
+        what is on disk is evicted.  No call tells the two apart (a read gets the disk
+        either way, a write dirties either, write-back and fsync skip both, a crash drops
+        both), and the eviction itself is a step nothing observes, so every verdict and
+        shortest length is kept; without it an application's files multiply the states by
+        each page's cached-or-not.  A clean page holding content the disk lacks (a failed
+        write kept, ext4) is not: its eviction changes reads."""
+        for f in range(self.F):
+            for p in range(self.P):
+                same = u.let(self.evictable_page(f, p) & (self.read(f, p) == self.disk[f][p]))
+                with u.when(same):
+                    self.evict_page(u, f, p)
+
     def evictable_inode(self: Kernel, f: int) -> Expr:
         out = self.inode[f] & ~self.referenced(f) & ~self.dirty(f)
         if self.jstate is not None:

@@ -37,7 +37,6 @@ from typing import Any, ClassVar, Sequence
 
 from ...config import BadConfig, Config
 from ...kernel.model import Kernel
-from ...kernel.states import ABSENT, CLEAN, INVALID
 from ...lang.expr import Expr, ExprLike, Or, ite, lift, select
 from ...lang.spec import Int, Ref, Spec, Update
 from ..descriptors import Group
@@ -85,24 +84,11 @@ class CowEngine(Engine):
 
 
 def forget_equal_pages(spec: Spec, k: Kernel) -> None:
-    """A reduction of the kernel's state (with the configuration's ``reduce``), after every
-    action: a clean page whose cached content is what is in place on disk, and an invalid
-    page, are shown absent.  Reads, writes, write-back, eviction, fsync and a crash do the
-    same with either (only the trace's rendering of the page cache differs: a page written
-    back shows as absent), so every verdict and shortest length is kept; without it the
-    engines' mmap'd files multiply the states by each page's cached-or-not."""
-    if not k.cfg.reduce:
-        return
-
-    @spec.canonical
-    def _(u: Update) -> None:
-        for f in range(k.F):
-            for p in range(k.P):
-                unseen = ((k.page[f][p] == CLEAN) & (k.cache[f][p] == k.disk[f][p])) | (
-                    k.page[f][p] == INVALID)
-                with u.when(unseen):
-                    u[k.page[f][p]] = ABSENT
-                    u[k.cache[f][p]] = 0
+    """The kernel's reduction of pages equal to the disk (``Kernel.forget_equal_pages``),
+    with the configuration's ``reduce``: without it the engines' mmap'd files multiply the
+    states by each page's cached-or-not."""
+    if k.cfg.reduce:
+        spec.canonical(k.forget_equal_pages)
 
 
 def symmetric_keys(spec: Spec, client: Client, records: Sequence[Sequence[Any]]) -> None:
