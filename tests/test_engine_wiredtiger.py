@@ -117,3 +117,11 @@ def test_the_reductions_keep_every_verdict_and_shortest_trace(os, fs):
     small = {"writes": 1, "keys": 1}
     assert shortest("wiredtiger", os, fs=fs, **small) == \
         shortest("wiredtiger", os, fs=fs, reduce=False, **small)
+
+
+@pytest.mark.parametrize("larger", [{"crashes": 2}, {"faults": 2}])
+@pytest.mark.parametrize("os", ["freebsd", "netbsd"])
+def test_the_next_bounds_show_nothing_the_defaults_hide(os, larger):
+    # one crash and one fault by default: with two of each, ext4 data=journal and the
+    # adversarial policy pass 60 M states; where either alone is cheap, nothing changes
+    assert shortest("wiredtiger", os) == shortest("wiredtiger", os, **larger)

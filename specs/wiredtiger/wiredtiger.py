@@ -2,7 +2,13 @@
 journal's fsync; a checkpoint writes the trees, fsyncs them and the log, then replaces the
 turtle file (temporary file, fsync, rename, and a directory fsync on Linux only); every
 failed fsync panics (mongod's fassert 28558); recovery replays the log from the turtle's
-checkpoint LSN through the page cache and checkpoints before serving."""
+checkpoint LSN through the page cache and checkpoints before serving.
+
+Bounds: four inodes (the log, a collection, the turtle and the turtle being replaced), two
+pages, two writes, and one crash and one fault: with two of each, ext4 data=journal and the
+adversarial policy pass 60 M states (measured); on Linux 5.8 (ext4), FreeBSD, NetBSD and
+illumos two crashes or two faults give the same verdicts and shortest lengths as one
+(tests/test_engine_wiredtiger.py checks it on the BSDs)."""
 from fsmodel.families.wiredtiger import WiredTigerSpec
 
 SPEC = WiredTigerSpec(
