@@ -26,6 +26,10 @@ SMALL = {"files": 1, "pages": 1, "writes": 1, "checkpoints": 1, "backends": 1, "
          "crashes": 1, "faults": 1}
 SHIPPED_POLICIES = ["linux-4.13", "linux-4.16", "freebsd", "openbsd", "posix-strict"]
 PATCH_POLICIES = ["linux-5.8", "openbsd", "posix-strict", "linux-4.16"]   # in turn
+# Specs the export refuses, and why (native, Python and z3 still check them against each
+# other): WiredTiger's recovery opens its files after it has renamed and unlinked the turtle
+# files, so its guards follow updates, which a Promela guard cannot.
+NOT_EXPORTED = {"wiredtiger": "a require after an update"}
 
 
 def _cells() -> list[tuple[str, str]]:
@@ -33,8 +37,8 @@ def _cells() -> list[tuple[str, str]]:
     one (six policies in all; a patch on NFS, its own file system, under Linux, where NFS
     exists): at these bounds a cell costs a spin, gcc and pan run per property, a few tenths
     of a second each."""
-    out = [(s, os) for s in sorted(registry.shipped()) for os in SHIPPED_POLICIES
-           if not is_engine(s) or os in ("linux-4.16", "posix-strict")]
+    out = [(s, os) for s in sorted(set(registry.shipped()) - set(NOT_EXPORTED))
+           for os in SHIPPED_POLICIES if not is_engine(s) or os in ("linux-4.16", "posix-strict")]
     out += [(p, "linux-5.8" if "fs" in entry.options else PATCH_POLICIES[k % len(PATCH_POLICIES)])
             for k, (p, entry) in enumerate(sorted(registry.patches().items()))]
     return out
@@ -79,8 +83,15 @@ def test_spin_agrees_with_bfs(results, cell):
 
 def test_every_spec_patch_and_four_policies_are_covered():
     cells = _cells()
-    assert {s for s, _ in cells} == set(registry.shipped()) | set(registry.patches())
+    assert {s for s, _ in cells} | set(NOT_EXPORTED) == \
+        set(registry.shipped()) | set(registry.patches())
     assert len({os for _, os in cells}) >= 4
+
+
+@pytest.mark.parametrize("spec_id", sorted(NOT_EXPORTED))
+def test_a_spec_the_export_refuses_says_why(spec_id):
+    with pytest.raises(ValueError, match=NOT_EXPORTED[spec_id]):
+        to_promela(_build(spec_id, "linux-4.16"))
 
 
 def test_export_is_deterministic():
