@@ -21,9 +21,9 @@ truncation followed by growth before any commit is committed as the smaller size
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-from ..lang.expr import TRUE, And, Expr, Or, ite
+from ..lang.expr import TRUE, And, Expr, Or, ite, lift
 from ..lang.spec import Update
 from .lanes import PAGE_CACHE
 from .states import ABSENT
@@ -45,6 +45,13 @@ class Namespace:
     def lookup(self: Kernel, n: int) -> Expr:
         """The inode name n points to (F: none)."""
         return self.dentry[n]
+
+    def on_name(self: Kernel, n: int, of: Callable[[int], Expr]) -> Expr:
+        """``of(f)`` for the inode f name n points to (0: none)."""
+        out: Expr = lift(0)
+        for f in range(self.F):
+            out = ite(self.dentry[n] == f, of(f), out)
+        return out
 
     def named(self: Kernel, f: int) -> Expr:
         return Or(self.dentry[n] == f for n in range(len(self.names)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from ...kernel.model import Kernel
-from ...lang.expr import Expr, Local, ite, lift
+from ...lang.expr import Expr, Local, ite
 from ...lang.spec import Enum, Int, Spec, Update
 from ..kv import Client
 from ..lmdb.cow import META_PAGES, CowFile
@@ -64,10 +64,7 @@ class Bolt:
 
     def at_file(self, of: Callable[[int], Expr]) -> Expr:
         """``of(f)`` for the inode the DB's name points to."""
-        out: Expr = lift(0)
-        for f in range(self.k.F):
-            out = ite(self.at(f), of(f), out)
-        return out
+        return self.k.on_name(self.name, of)
 
     def end(self, u: Update) -> None:
         """No transaction is committing (its txid is gone with it)."""

@@ -24,9 +24,9 @@ process runs between them).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from ...lang.expr import Expr, Or, ite, lift
+from ...lang.expr import Expr, Or, ite
 from ...lang.spec import Enum, Int, Update
 from ..base import Family
 from ..kv import EngineSpec
@@ -75,16 +75,10 @@ class LMDB(CowEngine):
         """mdb_txn_renew0: the meta page ``txnid & 1`` (me_metas[], in the mmap)."""
         return self.file.slot_meta(f, self.txnid)
 
-    def over_file(self, of: Any) -> Expr:
-        """``of(f)`` for the inode data.mdb names."""
-        out: Expr = lift(0)
-        for f in range(self.k.F):
-            out = ite(self.at(f), of(f), out)
-        return out
-
     def get(self, key: int) -> Expr:
         """mdb_get in a read-only txn: the tree of the current meta, through the mmap."""
-        return self.over_file(lambda f: self.file.value(self.file.tree(f, self.current(f)), key))
+        file = self.file
+        return self.k.on_name(DATA, lambda f: file.value(file.tree(f, self.current(f)), key))
 
     def serving(self) -> Expr:
         """A corrupt root (a zero page) fails every read with MDB_CORRUPTED."""

@@ -32,7 +32,7 @@ returns after both).
 """
 from __future__ import annotations
 
-from ...lang.expr import Expr, ite, lift
+from ...lang.expr import Expr
 from ...lang.spec import Int, Update
 from ..innodb.redolog import DATA, LOG, RedoLogEngine
 from . import reductions
@@ -63,10 +63,7 @@ class WiredTiger(RedoLogEngine):
 
     def turtle(self) -> Expr:
         """The checkpoint LSN in WiredTiger.turtle as a read returns it (absent: 0)."""
-        out: Expr = lift(0)
-        for f in range(self.k.F):
-            out = ite(self.k.lookup(TURTLE) == f, self.log_page(f, 0), out)
-        return out
+        return self.k.on_name(TURTLE, lambda f: self.log_page(f, 0))
 
     def declare_protocol(self) -> None:
         self._recover()
