@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test crosscheck mutants bench matrix deps graphviz spin gallery report screenshots conformance clean
+.PHONY: demo test crosscheck mutants bench matrix deps graphviz spin gallery report screenshots conformance pg-conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ mutants: deps spin
 # and compare every step with the kernel model (installs qemu and the tools from Debian).
 conformance: $(STAMP)
 	$(BIN)/fsmodel conformance
+
+# Replay the known PostgreSQL traces T1, T3 and T4, each with its control, on Debian's
+# PostgreSQL 15 server under Debian's 6.1 and 6.12 kernels, on ext4 and XFS (installs qemu,
+# the server's packages and their libraries from Debian).
+pg-conformance: $(STAMP)
+	$(BIN)/fsmodel pg-conformance
 
 bench: $(STAMP) spin
 	$(BIN)/fsmodel bench

@@ -29,7 +29,9 @@ while read -r dev fs name opts first sectors scenario; do
         { echo "X $name mount: $(dmesg | tail -3 | tr "\n" " ")"; continue; }
     echo "F $name"
     for s in /scenarios/$scenario; do
-        if [ "$mode" = all ]; then
+        if [ "$(head -c 3 "$s")" = "#pg" ]; then    # a PostgreSQL experiment (pg.sh)
+            sh /pg.sh "$s"
+        elif [ "$mode" = all ]; then
             /probe "$FSM_MNT" /dmctl "$name:${s##*/}" < "$s"
         else
             /probe "$FSM_MNT" /dmctl "$name:${s##*/}" "$mode" < "$s"

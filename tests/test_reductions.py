@@ -1,7 +1,9 @@
 """Fewer states, same answers: every reduction (pages, files, backends and description slots
 interchangeable; a persistent fault is a transient one that never heals; the redo pointer
 of a finished checkpoint is dead) keeps every verdict and every shortest length, on every
-cell, against the unreduced model explored by the Python engine."""
+cell, against the unreduced model explored by the Python engine (a storage engine on one
+policy per error mechanism: unreduced, etcd on adversarial is 345 M states even at these
+small bounds)."""
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -10,7 +12,7 @@ from fsmodel.run import registry
 from fsmodel.engines import native, pybfs
 from fsmodel.kernel.policy import POLICIES
 
-from helpers import build, small
+from helpers import ENGINE_POLICIES, build, is_engine, small
 
 # Two files, so that files are interchangeable; one of everything else keeps the unreduced
 # model small enough for the Python engine on all 220 cells.
@@ -49,7 +51,8 @@ PATCH_POLICIES = ("linux-4.12", "linux-4.13", "linux-5.8", "freebsd", "openbsd")
 
 @pytest.mark.crosscheck
 def test_every_cell_keeps_its_verdicts_and_lengths():
-    cells = [(s, p) for s in registry.shipped() for p in POLICIES]
+    cells = [(s, p) for s in registry.shipped() for p in POLICIES
+             if not is_engine(s) or p in ENGINE_POLICIES]
     cells += [(s, p) for s in registry.patches() for p in PATCH_POLICIES]
     with ProcessPoolExecutor(max_workers=2) as pool:
         results = dict(zip(cells, pool.map(both, cells)))

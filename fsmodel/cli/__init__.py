@@ -23,7 +23,7 @@ from ..run import registry
 from ..run.cells import EngineDisagreement
 from .check import cmd_check
 from .files import cmd_export, cmd_gallery, cmd_graph, cmd_render
-from .kernel import cmd_conformance, cmd_replay
+from .kernel import cmd_conformance, cmd_pg_conformance, cmd_replay
 from .listing import cmd_bench, cmd_list
 from .matrix import cmd_matrix
 from .options import EXIT_USAGE, UsageError
@@ -34,6 +34,7 @@ _TERMINATED = False
 COMMANDS = {"check": cmd_check, "matrix": cmd_matrix, "list": cmd_list, "bench": cmd_bench,
             "render": cmd_render, "graph": cmd_graph, "gallery": cmd_gallery,
             "validate": cmd_validate, "conformance": cmd_conformance, "replay": cmd_replay,
+            "pg-conformance": cmd_pg_conformance,
             "export": cmd_export}
 
 

@@ -41,6 +41,8 @@ def cmd_conformance(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    if args.postgres:
+        return _replay_postgres(args)
     from ..conformance import harness, kernel_replay
     if args.series not in harness.SERIES or args.fs not in harness.FILESYSTEMS:
         raise UsageError(f"--series takes {', '.join(harness.SERIES)}; --fs takes "
@@ -72,3 +74,71 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"\n{script.stopped}")
     print(f"\n{'every result as the trace says' if not bad else f'{bad} results differ'}")
     return EXIT_VIOLATED if bad else EXIT_HOLDS
+
+
+def _replay_postgres(args: argparse.Namespace) -> int:
+    from ..conformance import harness, pg_replay, pg_run
+    _series_fs(args.series, args.fs, pg_run.FILESYSTEMS)
+    settings = {}
+    for x in args.setting:
+        name, eq, value = x.partition("=")
+        if not eq or name not in pg_replay.CONTROL_SETTINGS or \
+                value not in pg_replay.CONTROL_SETTINGS[name]:
+            raise UsageError(f"--setting takes NAME=VALUE of {pg_replay.control_settings()}")
+        settings[name] = value
+    trace = read_trace(args.trace)
+    without = tuple(ids(args.without, []))
+    try:
+        exp = pg_replay.translate(trace, without, settings)
+        where, outs = pg_run.run([exp], args.series, args.fs, Path(args.cache))
+    except (pg_replay.Untranslatable, harness.HarnessError) as e:
+        raise UsageError(str(e).splitlines()[0]) from None
+    print(f"{trace.spec} ({trace.meta.get('os', '?')}) {trace.property} trace on {where}\n")
+    print(outs[0].text)
+    return EXIT_HOLDS if outs[0].ok else EXIT_VIOLATED
+
+
+def cmd_pg_conformance(args: argparse.Namespace) -> int:
+    """The known traces and their controls on every series and file system."""
+    from ..conformance import harness, pg_replay, pg_run
+    series, fss = ids(args.series, []), ids(args.fs, [])
+    for x, f in zip(series + series[-1:] * len(fss), fss + fss[-1:] * len(series)):
+        _series_fs(x, f, pg_run.FILESYSTEMS)
+    if not series or not fss:
+        raise UsageError("pg-conformance needs a kernel series and a file system")
+    out = check_dir(args.out)
+    bad = 0
+    try:
+        exps = []
+        for kid, without, settings, _ in pg_run.KNOWN:
+            t = pg_run.known_trace(kid)
+            exps += [pg_replay.translate(t), pg_replay.translate(t, without, settings)]
+        lines = []
+        for x in series:
+            done, kept = 0, 0
+            for f in fss:
+                where, outs = pg_run.run(exps, x, f, Path(args.cache))
+                text = "".join(o.text + "\n" for o in outs)
+                print(f"## {where}\n\n{text}")
+                write_file(out / f"{x}-{f}.md", f"## {where}\n\n{text}")
+                done += sum(o.ok for o in outs if not o.exp.id.endswith("-control"))
+                kept += sum(o.ok for o in outs if o.exp.id.endswith("-control"))
+                bad += sum(not o.ok for o in outs)
+            server, rest = where.split(", Linux ")
+            n = len(pg_run.KNOWN) * len(fss)
+            lines.append(f"{done} of {n} traces reproduced on {server}, Linux "
+                         f"{rest.split(' (')[0]} ({', '.join(k[0] for k in pg_run.KNOWN)} on "
+                         f"{', '.join(fss)}); {kept} of {n} controls kept every row")
+        print("\n".join(lines))
+        write_file(out / "summary.md", "\n".join(lines) + "\n")
+    except (pg_replay.Untranslatable, harness.HarnessError) as e:
+        raise UsageError(f"pg-conformance: {e}".splitlines()[0]) from None
+    print(f"fsmodel: {bad} runs not as the model says; tables in {out}/", file=sys.stderr)
+    return EXIT_VIOLATED if bad else EXIT_HOLDS
+
+
+def _series_fs(series: str, fs: str, filesystems: tuple[str, ...]) -> None:
+    from ..conformance import harness
+    if series not in harness.SERIES or fs not in filesystems:
+        raise UsageError(f"--series takes {', '.join(harness.SERIES)}; --fs takes "
+                         f"{', '.join(filesystems)}")

@@ -89,7 +89,7 @@ def build_parser() -> Parser:
     top.add_argument("--version", action="version", version=f"fsmodel {__version__}")
     sub = top.add_subparsers(dest="cmd", required=True, parser_class=Parser)
     for add in (_add_check, _add_matrix, _add_list, _add_render, _add_graph, _add_validate,
-                _add_conformance, _add_replay, _add_export, _add_gallery, _add_bench):
+                _add_conformance, _add_replay, _add_pg_conformance, _add_export, _add_gallery, _add_bench):
         add(sub)
     return top
 
@@ -191,24 +191,45 @@ def _add_validate(sub: Any) -> None:
 def _add_conformance(sub: Any) -> None:
     k = sub.add_parser("conformance", help="boot Debian's kernels under QEMU, run the "
                        "scenarios on each file system and compare with the model")
+    _booted(k, "ext4,ext4-journal,xfs,btrfs", "out/conformance")
+
+
+def _booted(k: Parser, filesystems: str, out: str) -> None:
+    """The kernel series and file systems a conformance run boots, its cache and output."""
     k.add_argument("--series", default="6.1,6.12", metavar="LIST",
                    help="kernel series (default 6.1,6.12)")
-    k.add_argument("--fs", default="ext4,ext4-journal,xfs,btrfs", metavar="LIST",
-                   help="file systems (default ext4,ext4-journal,xfs,btrfs)")
+    k.add_argument("--fs", default=filesystems, metavar="LIST",
+                   help=f"file systems (default {filesystems})")
     _cache(k)
-    k.add_argument("--out", default="out/conformance", metavar="DIR",
-                   help="tables and raw results (default out/conformance)")
+    k.add_argument("--out", default=out, metavar="DIR",
+                   help=f"tables and raw results (default {out})")
 
 
 def _add_replay(sub: Any) -> None:
     rp = sub.add_parser("replay", help="run a trace's kernel-level steps on a booted Linux "
                         "and compare each result with the trace")
     rp.add_argument("trace", help="an ITF trace (check --trace-out, matrix)")
-    rp.add_argument("--kernel", action="store_true", required=True,
-                    help="on a Debian kernel under QEMU (the only replay there is)")
+    where = rp.add_mutually_exclusive_group(required=True)
+    where.add_argument("--kernel", action="store_true",
+                       help="the trace's system calls by a probe, on a Debian kernel under QEMU")
+    where.add_argument("--postgres", action="store_true",
+                       help="the trace as transactions, checkpoints and faults on Debian's "
+                       "PostgreSQL 15 server in the same guest (pg-retry, pg-panic)")
     rp.add_argument("--series", default="6.1", help="kernel series (default 6.1)")
     rp.add_argument("--fs", default="ext4", help="file system (default ext4)")
+    rp.add_argument("--without", default="", metavar="ACTIONS",
+                    help="--postgres: a control, the trace without these actions' steps "
+                    "(e.g. other_open,other_fsync)")
+    rp.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                    help="--postgres: a control, the server with this setting "
+                    "(e.g. data_sync_retry=off)")
     _cache(rp)
+
+
+def _add_pg_conformance(sub: Any) -> None:
+    k = sub.add_parser("pg-conformance", help="replay the known PostgreSQL traces T1, T3, "
+                       "T4 and R3 and their controls on Debian's PostgreSQL 15 under QEMU")
+    _booted(k, "ext4,xfs", "out/pg-conformance")
 
 
 def _add_export(sub: Any) -> None:

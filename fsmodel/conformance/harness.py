@@ -18,6 +18,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..shipped import folder
 from .scenarios import SCENARIOS, Scenario
@@ -128,9 +129,11 @@ def _modules(moddir: Path, release: str, base: Path) -> list[Path]:
 
 
 def initramfs(moddir: Path, release: str, base: Path, probe: Path, out: Path,
-              scenarios: list[Scenario], fslist: str, mode: str) -> None:
+              scenarios: list[Scenario], fslist: str, mode: str,
+              extra: Callable[[Path], None] | None = None) -> None:
     """The guest's root: busybox, dmsetup, the modules, the probe, the scenarios, the list of
-    file systems to mount (init.sh's /fs.list) and which run this is (/mode)."""
+    file systems to mount (init.sh's /fs.list), which run this is (/mode), and what
+    ``extra`` adds (PostgreSQL: pg_guest.add_to_initramfs)."""
     root = out.with_suffix(".d")
     shutil.rmtree(root, ignore_errors=True)
     for d in ("bin", "lib", "lib/modules", "dev", "proc", "sys", "mnt", "scenarios"):
@@ -160,6 +163,8 @@ def initramfs(moddir: Path, release: str, base: Path, probe: Path, out: Path,
         (root / "scenarios" / s.id).write_text(s.script())
     (root / "fs.list").write_text(fslist)
     (root / "mode").write_text(mode + "\n")
+    if extra:
+        extra(root)
     files = _run_bytes(["find", "."], cwd=root)
     archive = _run_bytes(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=files)
     out.write_bytes(gzip.compress(archive, 1))
@@ -243,7 +248,8 @@ def _copy_data(src: Path, dst, at: int) -> None:
 
 
 def boot(series: str, cache: Path, filesystems: list[str],
-         scenarios: list[Scenario] = SCENARIOS, timeout: int = 600) -> Boot:
+         scenarios: list[Scenario] = SCENARIOS, timeout: int = 600,
+         extra: Callable[[Path], None] | None = None) -> Boot:
     """Boot one kernel series and run every scenario on every file system: those without a
     power loss in one boot, those with one in two more (killed, then booted again on the same
     images)."""
@@ -253,35 +259,35 @@ def boot(series: str, cache: Path, filesystems: list[str],
     runs = []
     if plain:
         imgs, fslist = images(cache, filesystems)
-        runs.append(_boot(series, cache, plain, imgs, fslist, "all", timeout))
+        runs.append(_boot(series, cache, plain, imgs, fslist, "all", timeout, extra))
     if lossy:
         imgs, fslist = sliced_images(cache, filesystems, lossy)
         for mode in ("before", "after"):
-            runs.append(_boot(series, cache, lossy, imgs, fslist, mode, timeout))
+            runs.append(_boot(series, cache, lossy, imgs, fslist, mode, timeout, extra))
     return Boot(runs[0].kernel, [x for r in runs for x in r.lines],
                 sum(r.seconds for r in runs))
 
 
 def _boot(series: str, cache: Path, scenarios: list[Scenario], imgs: list[Path], fslist: str,
-          mode: str, timeout: int) -> Boot:
+          mode: str, timeout: int, extra: Callable[[Path], None] | None) -> Boot:
     vmlinuz, moddir, release = kernel(series, cache)
     initrd = cache / f"initrd-{release}-{mode}.gz"
     initramfs(moddir, release, moddir.parents[2], build_probe(cache), initrd, scenarios,
-              fslist, mode)
+              fslist, mode, extra)
     drives = []
     for img in imgs:
         drives += ["-drive", f"file={img},if=virtio,format=raw,cache=unsafe"]
     accel = ["-accel", "tcg", "-cpu", "max"]
     # the power-loss runs mount a file system per scenario: with 512 MB, memory pressure
     # wrote pages back and forced XFS's log in the middle of the scenarios
-    memory = "512" if mode == "all" else "2048"
+    memory = "512" if mode == "all" and not extra else "2048"
     start = time.monotonic()
     p = subprocess.run(["qemu-system-x86_64", *accel, "-m", memory, "-nographic", "-no-reboot",
                         "-kernel", str(vmlinuz), "-initrd", str(initrd), *drives,
                         "-append", "console=ttyS0 quiet panic=-1 loglevel=3"],
                        capture_output=True, text=True, timeout=timeout)
     lines = [x.strip() for x in p.stdout.splitlines()]
-    got = [x for x in lines if x[:2] in ("R ", "F ", "X ", "K ") or x == "E"]
+    got = [x for x in lines if x[:2] in ("R ", "F ", "X ", "K ", "P ", "L ") or x == "E"]
     if "E" not in got:
         tail = "\n".join(lines[-15:])
         raise HarnessError(f"the {release} guest did not finish ({mode}):\n{tail}")

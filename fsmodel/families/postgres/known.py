@@ -38,6 +38,10 @@ KNOWN = (
           "freebsd", DURABLE, "commit; write_buffer; pg_crash; replay; ckpt_start; "
           "buffer_sync; absorb; ckpt_finish; os_crash; replay", options={"fpw": False},
           bounds={"crashes": 2}, changes={"init_sync": "none"}),
+    Known("R3", "the pre-recovery sync only logs its error; without full_page_writes, replay "
+          "skips the page by its LSN", "pg-panic", "linux-5.8", SOUND,
+          "commit; write_buffer; pg_crash; fault(kind=transient); replay; ckpt_start; "
+          "buffer_sync; absorb; ckpt_finish", options={"fpw": False}),
     Known("F1", "fd passing, keep-oldest: a third party, and absorbing stops at the first "
           "current stamp (shortest with one file)", "pg-fdpass", "linux-4.16", SOUND,
           "commit(p=0); commit(p=1); write_buffer(b=0, p=0); ckpt_start; other_open; "
