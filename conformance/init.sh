@@ -30,7 +30,7 @@ while read -r dev fs name opts first sectors scenario; do
     echo "F $name"
     for s in /scenarios/$scenario; do
         if [ "$(head -c 3 "$s")" = "#pg" ]; then    # a PostgreSQL experiment (pg.sh)
-            sh /pg.sh "$s"
+            sh /pg.sh "$s" "$mode"
         elif [ "$mode" = all ]; then
             /probe "$FSM_MNT" /dmctl "$name:${s##*/}" < "$s"
         else

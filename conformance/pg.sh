@@ -2,7 +2,8 @@
 # A PostgreSQL experiment in the guest (fsmodel replay --postgres): the server of Debian's
 # postgresql-15, run as the unprivileged user "postgres" on the cluster the host made
 # (/pg/cluster.tar), on the file system init.sh mounted over the dm device.  Reads the steps
-# (one per line, the file given as $1) and prints one line per step on the console:
+# (one per line, the file given as $1) and prints one line per step on the console (with $2
+# "before", the steps up to the power loss; "after", the steps after it, in the next boot):
 #     P <run> <step> <op> <result>
 # and the server's log lines about fsync, checkpoints and PANICs as "L <run> <line>".
 # Steps:
@@ -19,6 +20,8 @@
 #   sync, drop_caches sync(2); echo 3 > drop_caches
 #   kill9             kill -9 the postmaster and wait until every server process is gone
 #   log               the server log's new lines about fsync, checkpoints, PANIC and recovery
+#   powerloss         the disk cut off (an all-error table) and the run ends: init.sh reboots
+#                     the guest without sync, and the next boot runs the steps after this one
 run=$(basename "$1")
 D="$FSM_MNT/$run/data"
 LOG="$FSM_MNT/$run/server.log"
@@ -30,7 +33,8 @@ seen=0
 say() { echo "P $run $n $1 $2"; }
 one() { tr '\n' ' ' | sed 's/  */ /g; s/ $//' | cut -c1-160; }
 sql() { $PSQL -c "$1" 2>&1 | sed 's/^psql:[^ ]* //' | one; }
-path() { cat "/tmp/$run.$1"; }     # the table's file (locate), known with the server down
+path() { cat "$FSM_MNT/$run/$1.path"; }   # the table's file (locate): known with the server
+                                          # down, and after a power loss (synced)
 as_pg() { su -s /bin/sh postgres -c "$1"; }
 
 start() {
@@ -77,18 +81,23 @@ tp() {
 }
 
 mkdir -p "$D"; chmod 1777 /tmp
-[ -f "$D/PG_VERSION" ] || tar -xf /pg/cluster.tar -C "$D"
-chown -R postgres:postgres "$D"; chmod 700 "$D"
+if [ ! -f "$D/PG_VERSION" ]; then   # on disk before the run, as initdb leaves a cluster
+    tar -xf /pg/cluster.tar -C "$D"; chown -R postgres:postgres "$D"; chmod 700 "$D"; sync
+fi
 touch "$LOG"; chown postgres:postgres "$LOG"
+phase=${2:-all}
+[ "$phase" = after ] && seen=$(wc -l < "$LOG")      # the first boot printed those
 tps=0
 while read -r op a b; do
     case "$op" in '#'*|'') continue ;; esac
     n=$((n + 1))
+    if [ "$phase" = after ]; then [ "$op" = powerloss ] && phase=all; continue; fi
     case "$op" in
-    conf) echo "$a = $b" >> "$D/postgresql.conf"; say conf ok ;;
+    conf) echo "$a = $b" >> "$D/postgresql.conf"; sync; say conf ok ;;
     start) start ;;
     sql) say sql "$(sql "$a $b")" ;;
-    locate) sql "select pg_relation_filepath('$a')" > "/tmp/$run.$a"; say locate "$(path "$a")" ;;
+    locate) sql "select pg_relation_filepath('$a')" > "$FSM_MNT/$run/$a.path"; sync
+            say locate "$(path "$a")" ;;
     evict) say evict "$(sql "select pg_prewarm('filler', 'buffer')")" ;;
     checkpoint) r=$(sql checkpoint); say checkpoint "${r:-ok}" ;;
     fail) say fail "$(echo "fail $run/data/$(path "$a")" | /probe "$FSM_MNT" /dmctl x | cut -d' ' -f5)" ;;
@@ -98,6 +107,9 @@ while read -r op a b; do
     drop_caches) echo 3 > /proc/sys/vm/drop_caches; say drop_caches 0 ;;
     kill9) kill9 ;;
     log) log ;;
+    powerloss) log; /dmctl cut >/dev/null 2>&1 && say powerloss 0 || say powerloss EIO
+               kill9 >/dev/null    # nothing more reaches the disk, nor is written after init.sh
+               exit 0 ;;           # heals the table; the image is the next boot's
     *) say "$op" unknown ;;
     esac
 done < "$1"

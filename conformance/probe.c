@@ -108,6 +108,11 @@ static int extent_of(const char *file, int page, unsigned long long *first,
     int fd = open(path, O_RDONLY);
     if (fd < 0)
         return errno;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {   /* only a file's data sectors */
+        close(fd);
+        return EISDIR;
+    }
     struct { struct fiemap m; struct fiemap_extent e[8]; } f = {0};
     f.m.fm_length = ~0ULL;
     f.m.fm_extent_count = 8;
@@ -230,12 +235,12 @@ int main(int argc, char **argv)
         phase = !strcmp(argv[4], "before") ? BEFORE : AFTER;
     for (int i = 0; i < 26; i++)
         fds[i] = -1;
-    char line[256], op[32], a[32], b[32];
+    char line[640], op[32], a[256], b[256];   /* names: paths below argv[1] */
     int p, v;
     while (fgets(line, sizeof line, stdin)) {
         a[0] = b[0] = 0;
         p = v = 0;
-        if (sscanf(line, "%31s %31s %31s %d", op, a, b, &p) < 1)
+        if (sscanf(line, "%31s %255s %255s %d", op, a, b, &p) < 1)
             continue;
         step++;
         if (!strcmp(op, "powerloss")) {

@@ -109,10 +109,7 @@ def cmd_pg_conformance(args: argparse.Namespace) -> int:
     out = check_dir(args.out)
     bad = 0
     try:
-        exps = []
-        for kid, without, settings, _ in pg_run.KNOWN:
-            t = pg_run.known_trace(kid)
-            exps += [pg_replay.translate(t), pg_replay.translate(t, without, settings)]
+        exps = [e for k in pg_run.KNOWN for e in k.experiments()]
         lines = []
         for x in series:
             done, kept = 0, 0
@@ -127,7 +124,7 @@ def cmd_pg_conformance(args: argparse.Namespace) -> int:
             server, rest = where.split(", Linux ")
             n = len(pg_run.KNOWN) * len(fss)
             lines.append(f"{done} of {n} traces reproduced on {server}, Linux "
-                         f"{rest.split(' (')[0]} ({', '.join(k[0] for k in pg_run.KNOWN)} on "
+                         f"{rest.split(' (')[0]} ({', '.join(k.id for k in pg_run.KNOWN)} on "
                          f"{', '.join(fss)}); {kept} of {n} controls kept every row")
         print("\n".join(lines))
         write_file(out / "summary.md", "\n".join(lines) + "\n")

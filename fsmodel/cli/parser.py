@@ -227,8 +227,9 @@ def _add_replay(sub: Any) -> None:
 
 
 def _add_pg_conformance(sub: Any) -> None:
-    k = sub.add_parser("pg-conformance", help="replay the known PostgreSQL traces T1, T3, "
-                       "T4 and R3 and their controls on Debian's PostgreSQL 15 under QEMU")
+    k = sub.add_parser("pg-conformance", help="replay the known PostgreSQL traces (T1, T3, "
+                       "T4, T4 with a power loss, R3) and their controls on Debian's "
+                       "PostgreSQL 15 under QEMU")
     _booted(k, "ext4,xfs", "out/pg-conformance")
 
 

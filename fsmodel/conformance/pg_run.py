@@ -8,25 +8,46 @@ from pathlib import Path
 
 from ..trace import Trace
 from . import harness, pg_guest
-from .pg_replay import Experiment, condensed, results, table, verdict
+from .pg_replay import POLICY, Experiment, condensed, results, table, translate, verdict
 
 # Btrfs is left out: it writes a changed block elsewhere (copy on write), so the error target
 # over the table's old sectors would not meet the write-back.
 FILESYSTEMS = ("ext4", "ext4-journal", "xfs")
-# The known traces and each one's control: the run without what the model blames.
-KNOWN = (("T1", (), {"data_sync_retry": "off"}, "fsync errors PANIC, as shipped"),
-         ("T3", ("evict_inode",), {}, "no inode eviction"),
-         ("T4", ("other_open", "other_fsync"), {}, "no third party"),
-         ("R3", (), {"full_page_writes": "on"}, "full_page_writes on"))
-# The model's policy for the kernels booted (errseq_t with syncfs's cursor: 5.8 and later).
-POLICY = "linux-5.8"
 
 
-def known_trace(kid: str) -> Trace:
-    """A known trace replayed under the policy of the kernels booted (T1, T3 and T4 are
-    declared under 4.16, where they first exist; they are traces of 5.8 as well)."""
-    from ..run.known import every_known, trace_of
-    return trace_of(dataclasses.replace(every_known()[kid], os=POLICY))
+@dataclasses.dataclass(frozen=True)
+class Known:
+    """A known trace (docs/model.md §6) as make pg-conformance runs it, under the policy of
+    the kernels booted (T1, T3 and T4 are declared under 4.16, where they first exist, and
+    are traces of 5.8 as well), with ``tail`` after its script (a power loss and recovery,
+    violating ``prop`` then); and its control: the run without what the model blames."""
+    id: str
+    known: str
+    without: tuple[str, ...] = ()
+    settings: dict[str, str] = dataclasses.field(default_factory=dict)
+    tail: str = ""
+    prop: str = ""
+
+    def trace(self) -> Trace:
+        from ..run.known import every_known, trace_of
+        k = every_known()[self.known]
+        more = {"script": k.script + self.tail, "property": self.prop,
+                "bounds": k.bounds | {"crashes": 2}} if self.tail else {}
+        return trace_of(dataclasses.replace(k, os=POLICY, **more))
+
+    def experiments(self) -> list[Experiment]:
+        t = self.trace()
+        exp, control = translate(t), translate(t, self.without, self.settings)
+        exp.id, control.id = self.id, f"{self.id}-control"
+        return [exp, control]
+
+
+KNOWN = (Known("T1", "T1", settings={"data_sync_retry": "off"}),
+         Known("T3", "T3", without=("evict_inode",)),
+         Known("T4", "T4", without=("other_open", "other_fsync")),
+         Known("T4-powerloss", "T4", without=("other_open", "other_fsync"),
+               tail="; os_crash; replay", prop="durability"),
+         Known("R3", "R3", settings={"full_page_writes": "on"}))
 
 
 @dataclasses.dataclass
