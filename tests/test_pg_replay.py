@@ -170,6 +170,8 @@ def test_a_run_as_the_trace_says_is_a_reproduction_and_a_kept_row_is_not():
 
 def test_a_panic_is_the_session_the_server_closed():
     assert pg_replay.matches("PANIC", "server closed the connection unexpectedly")
+    assert pg_replay.matches("PANIC", "WARNING: terminating connection because of crash of "
+                             "another server process")
     assert not pg_replay.matches("PANIC", "ok")
     assert pg_replay.matches("ERROR", "ERROR: checkpoint request failed")
 
