@@ -44,9 +44,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if args.postgres:
         return _replay_postgres(args)
     from ..conformance import harness, kernel_replay
-    if args.series not in harness.SERIES or args.fs not in harness.FILESYSTEMS:
-        raise UsageError(f"--series takes {', '.join(harness.SERIES)}; --fs takes "
-                         f"{', '.join(harness.FILESYSTEMS)}")
+    _series_fs(args.series, args.fs, tuple(harness.FILESYSTEMS))
     trace = read_trace(args.trace)
     try:
         script = kernel_replay.translate(trace)
@@ -90,20 +88,22 @@ def _replay_postgres(args: argparse.Namespace) -> int:
     without = tuple(ids(args.without, []))
     try:
         exp = pg_replay.translate(trace, without, settings)
-        where, outs = pg_run.run([exp], args.series, args.fs, Path(args.cache))
+        runs = pg_run.run([exp], args.series, args.fs, Path(args.cache))
     except (pg_replay.Untranslatable, harness.HarnessError) as e:
         raise UsageError(str(e).splitlines()[0]) from None
-    print(f"{trace.spec} ({trace.meta.get('os', '?')}) {trace.property} trace on {where}\n")
-    print(outs[0].text)
-    return EXIT_HOLDS if outs[0].ok else EXIT_VIOLATED
+    print(f"{trace.spec} ({trace.meta.get('os', '?')}) {trace.property} trace on "
+          f"{runs.where}, {runs.seconds:.0f} s\n")
+    print(runs.outcomes[0].text)
+    return EXIT_HOLDS if runs.outcomes[0].ok else EXIT_VIOLATED
 
 
 def cmd_pg_conformance(args: argparse.Namespace) -> int:
     """The known traces and their controls on every series and file system."""
     from ..conformance import harness, pg_replay, pg_run
     series, fss = ids(args.series, []), ids(args.fs, [])
-    for x, f in zip(series + series[-1:] * len(fss), fss + fss[-1:] * len(series)):
-        _series_fs(x, f, pg_run.FILESYSTEMS)
+    for x in series:
+        for f in fss:
+            _series_fs(x, f, pg_run.FILESYSTEMS)
     if not series or not fss:
         raise UsageError("pg-conformance needs a kernel series and a file system")
     out = check_dir(args.out)
@@ -114,17 +114,17 @@ def cmd_pg_conformance(args: argparse.Namespace) -> int:
         for x in series:
             done, kept = 0, 0
             for f in fss:
-                where, outs = pg_run.run(exps, x, f, Path(args.cache))
-                text = "".join(o.text + "\n" for o in outs)
-                print(f"## {where}\n\n{text}")
-                write_file(out / f"{x}-{f}.md", f"## {where}\n\n{text}")
-                done += sum(o.ok for o in outs if not o.exp.id.endswith("-control"))
-                kept += sum(o.ok for o in outs if o.exp.id.endswith("-control"))
-                bad += sum(not o.ok for o in outs)
-            server, rest = where.split(", Linux ")
+                runs = pg_run.run(exps, x, f, Path(args.cache))
+                head = f"## {runs.where}, {runs.seconds:.0f} s\n\n"
+                text = "".join(o.text + "\n" for o in runs.outcomes)
+                print(head + text)
+                write_file(out / f"{x}-{f}.md", head + text)
+                done += sum(o.ok for o in runs.outcomes if not o.exp.control)
+                kept += sum(o.ok for o in runs.outcomes if o.exp.control)
+                bad += sum(not o.ok for o in runs.outcomes)
             n = len(pg_run.KNOWN) * len(fss)
-            lines.append(f"{done} of {n} traces reproduced on {server}, Linux "
-                         f"{rest.split(' (')[0]} ({', '.join(k.id for k in pg_run.KNOWN)} on "
+            lines.append(f"{done} of {n} traces reproduced on PostgreSQL {runs.server}, Linux "
+                         f"{runs.kernel} ({', '.join(k.id for k in pg_run.KNOWN)} on "
                          f"{', '.join(fss)}); {kept} of {n} controls kept every row")
         print("\n".join(lines))
         write_file(out / "summary.md", "\n".join(lines) + "\n")

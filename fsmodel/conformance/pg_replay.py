@@ -77,6 +77,7 @@ class Experiment:
     rows: list[Row] = field(default_factory=list)
     committed: dict[tuple[int, int], int] = field(default_factory=dict)
     note: str = ""          # the reordering the model confirmed, if any
+    control: bool = False   # compared only at the end: every row keeps its value
 
     @property
     def power_loss(self) -> bool:
@@ -132,7 +133,7 @@ def translate(trace: Trace, without: tuple[str, ...] = (),
     exp = Experiment(f"{trace.meta.get('known', trace.spec)}{'-control' if control else ''}",
                      trace.spec, SETTINGS[trace.spec] | {
                          "full_page_writes": "on" if trace.meta.get("full_page_writes", True)
-                         else "off"} | (settings or {}))
+                         else "off"} | (settings or {}), control=control)
     steps = [(i, s) for i, s in enumerate(trace.steps[1:], 1) if _name(s.action) not in without]
     order, moved = _reorder(steps)
     if not control:
@@ -331,10 +332,9 @@ def verdict(exp: Experiment, seen: list[str | None]) -> tuple[bool, str]:
     lost = [f"{r.origin[5:].split(' committed')[0]} reads {x} (committed "
             f"{r.origin.split('committed ')[1]})" for r, x in reads
             if x != r.origin.split("committed ")[1]]
-    control = exp.id.endswith("-control")
     if wrong:
         return False, f"rows {', '.join(map(str, wrong))} differ from the trace"
-    if control:
+    if exp.control:
         return True, "control: every row keeps its committed value"
     if not lost:
         return False, "no commit lost"

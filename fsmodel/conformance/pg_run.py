@@ -57,22 +57,35 @@ class Outcome:
     text: str
 
 
-def run(exps: list[Experiment], series: str, fs: str, cache: Path) -> tuple[str, list[Outcome]]:
-    """Boot once, run every experiment on its own cluster on ``fs``; (kernel, outcomes)."""
+@dataclasses.dataclass
+class Runs:
+    """One boot's experiments on one kernel and file system."""
+    server: str             # PostgreSQL's version
+    kernel: str             # uname -r
+    fs: str
+    seconds: float
+    outcomes: list[Outcome]
+
+    @property
+    def where(self) -> str:
+        return f"PostgreSQL {self.server}, Linux {self.kernel} ({self.fs})"
+
+
+def run(exps: list[Experiment], series: str, fs: str, cache: Path) -> Runs:
+    """Boot once, run every experiment on its own cluster on ``fs``."""
     harness.install_packages()
     root = pg_guest.unpack(cache)
     server = pg_guest.version(root)
     boot = harness.boot(series, cache, [fs], exps, timeout=900,
                         extra=pg_guest.add_to_initramfs(root, pg_guest.cluster(root, cache)))
-    where = f"PostgreSQL {server}, Linux {boot.kernel} ({fs})"
-    out = []
+    runs = Runs(server, boot.kernel, fs, boot.seconds, [])
     for e in exps:
         seen, log = results(e, boot.lines)
         ok, line = verdict(e, seen)
         name = e.id if e.id.startswith(e.spec) else f"{e.id} ({e.spec})"
-        text = (f"### {name} on {where}\n\n" + (f"{e.note}\n\n" if e.note else "")
+        text = (f"### {name} on {runs.where}\n\n" + (f"{e.note}\n\n" if e.note else "")
                 + table(e, seen) + "\nserver log (each message once, in order):\n\n"
                 + "".join(f"    {x}\n" for x in condensed(log))
                 + f"\n{line}\n")
-        out.append(Outcome(e, ok, text))
-    return f"{where}, {boot.seconds:.0f} s", out
+        runs.outcomes.append(Outcome(e, ok, text))
+    return runs
